@@ -1,0 +1,71 @@
+#include "cda/validation.hpp"
+#include "cli/commands.hpp"
+#include "formats/errors.hpp"
+#include "formats/input_files.hpp"
+#include "formats/parallel.hpp"
+
+#include <chrono>
+#include <memory>
+
+namespace healthdoc::cli {
+namespace {
+
+struct ValidateOptions {
+    std::vector<std::string> inputs;
+    ReportOptions report;
+    std::string schemas;
+    std::size_t max_depth = formats::XmlLimits{}.max_depth;
+    std::size_t max_megabytes = formats::XmlLimits{}.max_bytes / (1024 * 1024);
+};
+
+formats::DocumentReport unreadable_report(const std::string& file, const std::string& reason) {
+    formats::DocumentReport report;
+    report.file = file;
+    report.unreadable = true;
+    report.diagnostics.report(formats::Severity::fatal, "io.read.failed", reason, formats::Location{file, 0, 0, ""});
+    return report;
+}
+
+int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
+    auto started = std::chrono::steady_clock::now();
+    cda::ValidationSettings settings;
+    if (!options.schemas.empty()) settings.schemas = options.schemas;
+    settings.limits.max_depth = options.max_depth;
+    settings.limits.max_bytes = options.max_megabytes * 1024 * 1024;
+
+    formats::RunReport run;
+    run.command = "validate";
+    cda::Validator validator(settings, run.run_diagnostics);
+
+    auto inputs = formats::expand_inputs(options.inputs);
+    run.documents.resize(inputs.size());
+    formats::parallel_for(inputs.size(), global.jobs, [&](std::size_t i) {
+        const auto& input = inputs[i];
+        try {
+            auto source = input.is_stdin() ? formats::SourceText::from_stdin(settings.limits.max_bytes)
+                                           : formats::SourceText::from_file(input.path, settings.limits.max_bytes);
+            run.documents[i] = validator.validate(source);
+        } catch (const InputError& e) {
+            run.documents[i] = unreadable_report(input.path, e.what());
+        }
+    });
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return finish_run(run, options.report, global);
+}
+
+} // namespace
+
+void setup_validate(CLI::App& app, CommandContext& context) {
+    auto options = std::make_shared<ValidateOptions>();
+    auto* command = app.add_subcommand("validate", "Check documents: well-formedness, CDA schema, and the rules that apply");
+    command->add_option("inputs", options->inputs, "Files, directories (recursive: *.xml, *.json), or - for stdin")
+        ->required();
+    add_report_options(*command, options->report);
+    command->add_option("--schemas", options->schemas,
+                        "XSD file or folder to validate CDA against (default: $HEALTHDOC_SCHEMAS, then the installed rules pack)");
+    command->add_option("--max-depth", options->max_depth, "Deepest XML element nesting accepted")->capture_default_str();
+    command->add_option("--max-size", options->max_megabytes, "Largest input accepted, in MiB")->capture_default_str();
+    command->callback([options, &context] { context.exit_code = run_validate(*options, context.global); });
+}
+
+} // namespace healthdoc::cli

@@ -1,0 +1,1 @@
+#include "fhir/module.hpp"

@@ -1,0 +1,1 @@
+// Module fhir: filled in by its issue.

@@ -1,0 +1,13 @@
+// Identifiers healthdoc generates: random UUIDs and their OID form.
+#pragma once
+
+#include <string>
+
+namespace healthdoc::formats {
+
+// A random (version 4) UUID in lower-case 8-4-4-4-12 form, from OpenSSL's CSPRNG.
+std::string random_uuid();
+// The OID form of a UUID under 2.25 (ISO/IEC 9834-8): "2.25." + the UUID as a decimal integer.
+std::string uuid_to_oid(const std::string& uuid);
+
+} // namespace healthdoc::formats

@@ -1,0 +1,1 @@
+#include "push/module.hpp"

@@ -1,0 +1,1 @@
+// Module push: filled in by its issue.

@@ -1,0 +1,1 @@
+// Module sandbox: filled in by its issue.
