@@ -1,0 +1,166 @@
+#include "push/ledger.hpp"
+
+#include "formats/errors.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+namespace healthdoc::push {
+namespace {
+
+struct Statement {
+    sqlite3_stmt* stmt = nullptr;
+    Statement(sqlite3* db, const char* sql) {
+        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
+            throw OutputError(std::string("ledger: ") + sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    void bind(int index, const std::string& text) {
+        sqlite3_bind_text(stmt, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    }
+};
+
+std::string column_text(sqlite3_stmt* stmt, int index) {
+    const auto* text = sqlite3_column_text(stmt, index);
+    return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+LedgerState parse_state(const std::string& text) {
+    if (text == "accepted") return LedgerState::accepted;
+    if (text == "refused") return LedgerState::refused;
+    return LedgerState::sending;
+}
+
+std::string now_utc() {
+    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+LedgerEntry read_entry(sqlite3_stmt* stmt) {
+    LedgerEntry entry;
+    entry.key = LedgerKey{column_text(stmt, 0), column_text(stmt, 1), column_text(stmt, 2)};
+    entry.state = parse_state(column_text(stmt, 3));
+    entry.server_ids = column_text(stmt, 4);
+    entry.reason = column_text(stmt, 5);
+    entry.attempts = sqlite3_column_int(stmt, 6);
+    entry.updated_at = column_text(stmt, 7);
+    return entry;
+}
+
+constexpr const char* k_columns = "endpoint, document_id, content_hash, state, server_ids, reason, attempts, updated_at";
+
+} // namespace
+
+std::string_view to_string(LedgerState state) {
+    switch (state) {
+    case LedgerState::sending: return "sending";
+    case LedgerState::accepted: return "accepted";
+    case LedgerState::refused: return "refused";
+    }
+    return "sending";
+}
+
+std::filesystem::path default_ledger_path() {
+    if (const char* state = std::getenv("XDG_STATE_HOME"); state && *state)
+        return std::filesystem::path(state) / "healthdoc" / "ledger.sqlite";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home && *home ? home : ".") / ".local" / "state" / "healthdoc" / "ledger.sqlite";
+}
+
+Ledger::Ledger(const std::filesystem::path& path) : m_path(path) {
+    std::error_code ec;
+    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+    if (sqlite3_open_v2(path.c_str(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+        std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+        sqlite3_close(m_db);
+        throw OutputError(path.string() + ": cannot open the ledger: " + message);
+    }
+    sqlite3_busy_timeout(m_db, 10000);
+    // WAL + FULL: each committed state change survives a kill or a power cut, and several
+    // healthdoc processes may share one ledger.
+    execute("PRAGMA journal_mode=WAL");
+    execute("PRAGMA synchronous=FULL");
+    execute("CREATE TABLE IF NOT EXISTS submissions ("
+            " endpoint TEXT NOT NULL, document_id TEXT NOT NULL, content_hash TEXT NOT NULL,"
+            " state TEXT NOT NULL CHECK (state IN ('sending','accepted','refused')),"
+            " server_ids TEXT NOT NULL DEFAULT '', reason TEXT NOT NULL DEFAULT '',"
+            " attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL,"
+            " PRIMARY KEY (endpoint, document_id, content_hash))");
+}
+
+Ledger::~Ledger() { sqlite3_close(m_db); }
+
+void Ledger::execute(const char* sql) const {
+    char* error = nullptr;
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error ? error : "unknown error";
+        sqlite3_free(error);
+        throw OutputError(m_path.string() + ": ledger: " + message);
+    }
+}
+
+std::optional<LedgerEntry> Ledger::find(const LedgerKey& key) const {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, (std::string("SELECT ") + k_columns +
+                       " FROM submissions WHERE endpoint=?1 AND document_id=?2 AND content_hash=?3")
+                          .c_str());
+    s.bind(1, key.endpoint);
+    s.bind(2, key.document_id);
+    s.bind(3, key.content_hash);
+    if (sqlite3_step(s.stmt) == SQLITE_ROW) return read_entry(s.stmt);
+    return std::nullopt;
+}
+
+void Ledger::upsert(const LedgerKey& key, LedgerState state, const std::string* server_ids, const std::string* reason,
+                    bool count_attempt) {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, "INSERT INTO submissions (endpoint, document_id, content_hash, state, server_ids, reason,"
+                      " attempts, updated_at) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), coalesce(?6, ''), ?7, ?8)"
+                      " ON CONFLICT (endpoint, document_id, content_hash) DO UPDATE SET state=excluded.state,"
+                      " server_ids=coalesce(?5, server_ids), reason=coalesce(?6, reason),"
+                      " attempts=attempts + ?7, updated_at=excluded.updated_at");
+    s.bind(1, key.endpoint);
+    s.bind(2, key.document_id);
+    s.bind(3, key.content_hash);
+    s.bind(4, std::string(to_string(state)));
+    if (server_ids) s.bind(5, *server_ids);
+    if (reason) s.bind(6, *reason);
+    sqlite3_bind_int(s.stmt, 7, count_attempt ? 1 : 0);
+    s.bind(8, now_utc());
+    if (sqlite3_step(s.stmt) != SQLITE_DONE)
+        throw OutputError(m_path.string() + ": ledger write failed: " + sqlite3_errmsg(m_db));
+}
+
+void Ledger::mark_sending(const LedgerKey& key) {
+    std::string no_reason;
+    upsert(key, LedgerState::sending, nullptr, &no_reason, true);
+}
+
+void Ledger::mark_accepted(const LedgerKey& key, const std::string& server_ids) {
+    std::string no_reason;
+    upsert(key, LedgerState::accepted, &server_ids, &no_reason, false);
+}
+
+void Ledger::mark_refused(const LedgerKey& key, const std::string& reason) {
+    upsert(key, LedgerState::refused, nullptr, &reason, false);
+}
+
+std::vector<LedgerEntry> Ledger::entries() const {
+    std::lock_guard lock(m_mutex);
+    Statement s(m_db, (std::string("SELECT ") + k_columns + " FROM submissions ORDER BY rowid").c_str());
+    std::vector<LedgerEntry> out;
+    while (sqlite3_step(s.stmt) == SQLITE_ROW) out.push_back(read_entry(s.stmt));
+    return out;
+}
+
+} // namespace healthdoc::push

@@ -1,1 +1,0 @@
-#include "push/module.hpp"

@@ -1,1 +1,0 @@
-// Module push: filled in by its issue.
