@@ -1,7 +1,11 @@
-// Placeholder until the renderers land: text only.
 #include "formats/render.hpp"
 
-#include <sstream>
+#include "formats/render_common.hpp"
+#include "formats/render_json.hpp"
+#include "formats/render_junit.hpp"
+#include "formats/render_operationoutcome.hpp"
+#include "formats/render_sarif.hpp"
+#include "formats/render_text.hpp"
 
 namespace healthdoc::formats {
 
@@ -25,18 +29,25 @@ std::string_view to_string(OutputFormat format) {
     return "text";
 }
 
-void render(const RunReport& run, OutputFormat, const RenderOptions&, std::ostream& out) {
-    for (const auto& doc : run.documents)
-        for (const auto& d : doc.diagnostics.items())
-            out << d.location.file << ":" << d.location.line << ":" << d.location.column << ": " << to_string(d.severity)
-                << ": " << d.message << " [" << d.rule << "]\n";
+void render(const RunReport& run, OutputFormat format, const RenderOptions& options, std::ostream& out) {
+    switch (format) {
+    case OutputFormat::text: render_text(run, options, out); return;
+    case OutputFormat::json: render_json(run, options, out); return;
+    case OutputFormat::operationoutcome: render_operationoutcome(run, options, out); return;
+    case OutputFormat::junit: render_junit(run, options, out); return;
+    case OutputFormat::sarif: render_sarif(run, options, out); return;
+    }
 }
 
 std::string summary_line(const RunReport& run) {
-    auto t = totals(run);
-    std::ostringstream s;
-    s << t.documents << " documents, " << t.errors + t.fatals << " errors, " << t.warnings << " warnings";
-    return s.str();
+    const RunTotals t = totals(run);
+    const std::size_t errors = t.errors + t.fatals;
+    std::string line = std::to_string(t.documents) + " document" + std::string(plural_s(t.documents));
+    if (t.unreadable > 0) line += ", " + std::to_string(t.unreadable) + " unreadable";
+    line += ", " + std::to_string(errors) + " error" + std::string(plural_s(errors));
+    line += ", " + std::to_string(t.warnings) + " warning" + std::string(plural_s(t.warnings));
+    line += " in " + format_fixed(run.seconds, 2) + " s";
+    return line;
 }
 
 } // namespace healthdoc::formats

@@ -8,6 +8,7 @@ RunTotals totals(const RunReport& run) {
     t.fatals += run.run_diagnostics.count(Severity::fatal);
     t.errors += run.run_diagnostics.count(Severity::error);
     t.warnings += run.run_diagnostics.count(Severity::warning);
+    t.informations += run.run_diagnostics.count(Severity::information);
     for (const auto& doc : run.documents) {
         t.fatals += doc.diagnostics.count(Severity::fatal);
         t.errors += doc.diagnostics.count(Severity::error);
