@@ -1,0 +1,255 @@
+#include "cda/inspect.hpp"
+
+#include "formats/detect.hpp"
+#include "formats/hash.hpp"
+#include "formats/line_index.hpp"
+#include "formats/text_encoding.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace healthdoc::cda {
+namespace {
+
+using formats::XmlDocument;
+using Json = nlohmann::ordered_json;
+
+constexpr std::string_view k_hl7_v3 = "urn:hl7-org:v3";
+constexpr std::string_view k_fhir = "http://hl7.org/fhir";
+
+bool is_element(const pugi::xml_node& node, std::string_view local, std::string_view ns) {
+    return node.type() == pugi::node_element && XmlDocument::local_name(node.name()) == local &&
+           XmlDocument::namespace_uri(node) == ns;
+}
+
+pugi::xml_node child(const pugi::xml_node& parent, std::string_view local, std::string_view ns) {
+    for (auto c : parent.children())
+        if (is_element(c, local, ns)) return c;
+    return {};
+}
+
+void put(Json& object, const char* key, const char* value) {
+    if (value && *value) object[key] = value;
+}
+
+// Collapses runs of white space, as a title displays.
+std::string collapse_space(std::string_view text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out.push_back(' ');
+        space = false;
+        out.push_back(c);
+    }
+    return out;
+}
+
+// Next element in document order below `scope`, without recursion.
+pugi::xml_node next_in_document_order(pugi::xml_node node, const pugi::xml_node& scope) {
+    if (auto first = node.first_child()) return first;
+    while (node && node != scope) {
+        if (auto sibling = node.next_sibling()) return sibling;
+        node = node.parent();
+    }
+    return {};
+}
+
+// The CDA root: the document element, or for an ANS auto-presentable document the
+// ClinicalDocument embedded in the stylesheet.
+pugi::xml_node find_clinical_document(const XmlDocument& document) {
+    auto root = document.root();
+    for (auto node = root; node; node = next_in_document_order(node, root))
+        if (is_element(node, "ClinicalDocument", k_hl7_v3)) return node;
+    return {};
+}
+
+// CDA R2 header (POCD_HD000040): the identifying fields an XDS submission and a human need.
+Json cda_header(const pugi::xml_node& clinical_document) {
+    Json document = Json::object();
+    auto instance_identifier = [](const pugi::xml_node& ii) {
+        Json id = Json::object();
+        put(id, "root", ii.attribute("root").value());
+        put(id, "extension", ii.attribute("extension").value());
+        return id;
+    };
+    if (auto id = child(clinical_document, "id", k_hl7_v3)) document["id"] = instance_identifier(id);
+    if (auto set_id = child(clinical_document, "setId", k_hl7_v3)) document["setId"] = instance_identifier(set_id);
+    if (auto version = child(clinical_document, "versionNumber", k_hl7_v3))
+        put(document, "versionNumber", version.attribute("value").value());
+    if (auto code = child(clinical_document, "code", k_hl7_v3)) {
+        Json c = Json::object();
+        put(c, "code", code.attribute("code").value());
+        put(c, "codeSystem", code.attribute("codeSystem").value());
+        put(c, "displayName", code.attribute("displayName").value());
+        document["code"] = std::move(c);
+    }
+    if (auto title = child(clinical_document, "title", k_hl7_v3)) {
+        auto text = collapse_space(title.text().get());
+        if (!text.empty()) document["title"] = text;
+    }
+    if (auto time = child(clinical_document, "effectiveTime", k_hl7_v3))
+        put(document, "effectiveTime", time.attribute("value").value());
+    if (auto confidentiality = child(clinical_document, "confidentialityCode", k_hl7_v3))
+        put(document, "confidentialityCode", confidentiality.attribute("code").value());
+    if (auto language = child(clinical_document, "languageCode", k_hl7_v3))
+        put(document, "languageCode", language.attribute("code").value());
+    Json template_ids = Json::array();
+    for (auto c : clinical_document.children())
+        if (is_element(c, "templateId", k_hl7_v3) && *c.attribute("root").value())
+            template_ids.push_back(c.attribute("root").value());
+    document["templateIds"] = std::move(template_ids);
+    return document;
+}
+
+Json fhir_xml_resource(const pugi::xml_node& root) {
+    Json resource = Json::object();
+    resource["resourceType"] = std::string(XmlDocument::local_name(root.name()));
+    auto value_of = [&](const pugi::xml_node& parent, std::string_view name) {
+        return child(parent, name, k_fhir).attribute("value").value();
+    };
+    put(resource, "id", value_of(root, "id"));
+    if (XmlDocument::local_name(root.name()) == "Bundle") {
+        put(resource, "type", value_of(root, "type"));
+        std::size_t entries = 0;
+        for (auto c : root.children())
+            if (is_element(c, "entry", k_fhir)) ++entries;
+        resource["entries"] = entries;
+    }
+    Json profiles = Json::array();
+    if (auto meta = child(root, "meta", k_fhir))
+        for (auto c : meta.children())
+            if (is_element(c, "profile", k_fhir)) profiles.push_back(c.attribute("value").value());
+    if (!profiles.empty()) resource["profiles"] = std::move(profiles);
+    return resource;
+}
+
+Json fhir_json_resource(const nlohmann::json& root) {
+    Json resource = Json::object();
+    auto string_at = [&](const char* key) -> std::string {
+        auto it = root.find(key);
+        return it != root.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    resource["resourceType"] = string_at("resourceType");
+    if (auto id = string_at("id"); !id.empty()) resource["id"] = id;
+    if (string_at("resourceType") == "Bundle") {
+        if (auto type = string_at("type"); !type.empty()) resource["type"] = type;
+        auto entry = root.find("entry");
+        resource["entries"] = entry != root.end() && entry->is_array() ? entry->size() : 0;
+    }
+    auto meta = root.find("meta");
+    if (meta != root.end() && meta->is_object()) {
+        auto profile = meta->find("profile");
+        if (profile != meta->end() && profile->is_array()) {
+            Json profiles = Json::array();
+            for (const auto& p : *profile)
+                if (p.is_string()) profiles.push_back(p.get<std::string>());
+            if (!profiles.empty()) resource["profiles"] = std::move(profiles);
+        }
+    }
+    return resource;
+}
+
+// JSON text as UTF-8: RFC 8259 §8.1 allows only UTF-8 on the wire, but UTF-16 files exist.
+std::string json_text(const formats::SourceText& source) {
+    auto bytes = source.bytes();
+    auto sniff = formats::sniff_encoding(bytes);
+    if (sniff.encoding == formats::ByteEncoding::utf16le || sniff.encoding == formats::ByteEncoding::utf16be)
+        return formats::utf16_to_utf8(bytes.substr(sniff.bom_size), sniff.encoding == formats::ByteEncoding::utf16be)
+            .text;
+    return std::string(bytes.substr(sniff.bom_size));
+}
+
+// Parses JSON; on failure reports where, never what (the text may be patient data).
+std::optional<nlohmann::json> parse_json(const formats::SourceText& source, formats::Diagnostics& diagnostics) {
+    auto text = json_text(source);
+    try {
+        return nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        auto offset = e.byte > 0 ? e.byte - 1 : 0;
+        auto p = formats::LineIndex(text).position(offset);
+        diagnostics.report(formats::Severity::fatal, "json.syntax.invalid",
+                           "the document is not valid JSON from this point (RFC 8259)",
+                           formats::Location{source.name(), p.line, p.column, ""});
+    } catch (const nlohmann::json::exception&) {
+        diagnostics.report(formats::Severity::fatal, "json.syntax.invalid", "the document is not valid JSON",
+                           formats::Location{source.name(), 0, 0, ""});
+    }
+    return std::nullopt;
+}
+
+void inspect_xml(const formats::SourceText& source, const formats::Detection& detection,
+                 const formats::XmlLimits& limits, formats::DocumentReport& report) {
+    auto document = formats::parse_xml(source, report.diagnostics, limits);
+    if (!document) return;
+    auto root = document->root();
+    Json root_json = Json::object();
+    root_json["name"] = std::string(XmlDocument::local_name(root.name()));
+    auto ns = XmlDocument::namespace_uri(root);
+    if (!ns.empty()) root_json["namespace"] = ns;
+    report.details["root"] = std::move(root_json);
+    switch (detection.format) {
+    case formats::Format::cda:
+    case formats::Format::cda_autopresentable: {
+        auto clinical_document = find_clinical_document(*document);
+        if (!clinical_document) {
+            report.diagnostics.report(formats::Severity::error, "cda.inspect.no-clinical-document",
+                                      "no ClinicalDocument element in namespace urn:hl7-org:v3 was found",
+                                      document->location_of(root));
+            return;
+        }
+        report.details["document"] = cda_header(clinical_document);
+        return;
+    }
+    case formats::Format::fhir_xml: report.details["resource"] = fhir_xml_resource(root); return;
+    default: return;
+    }
+}
+
+} // namespace
+
+formats::DocumentReport inspect_document(const formats::SourceText& source, const formats::XmlLimits& limits) {
+    formats::DocumentReport report;
+    report.file = source.name();
+    auto detection = formats::detect_format(source);
+    auto kind = formats::to_string(detection.format);
+    report.details["kind"] = std::string(kind);
+    report.details["mediaType"] = std::string(formats::media_type(detection.format));
+    report.details["size"] = source.size();
+    report.details["sha1"] = formats::sha1_hex(source.bytes());
+    switch (detection.format) {
+    case formats::Format::unknown:
+        report.unreadable = true;
+        report.diagnostics.report(formats::Severity::fatal, "io.detect.unknown-format",
+                                  "the input is not a format healthdoc recognises (CDA or other XML, FHIR JSON or XML, "
+                                  "JSON, PDF, JPEG, TIFF, RTF, plain text)",
+                                  formats::Location{source.name(), 0, 0, ""});
+        return report;
+    case formats::Format::cda:
+    case formats::Format::cda_autopresentable:
+    case formats::Format::fhir_xml:
+    case formats::Format::xml: inspect_xml(source, detection, limits, report); break;
+    case formats::Format::fhir_json:
+    case formats::Format::json: {
+        if (source.size() > limits.max_bytes) {
+            report.diagnostics.report(formats::Severity::fatal, "json.limits.too-large",
+                                      "the document is " + std::to_string(source.size()) +
+                                          " bytes, over the limit of " + std::to_string(limits.max_bytes) + " bytes",
+                                      formats::Location{source.name(), 0, 0, ""});
+            break;
+        }
+        auto json = parse_json(source, report.diagnostics);
+        if (json && detection.format == formats::Format::fhir_json && json->is_object())
+            report.details["resource"] = fhir_json_resource(*json);
+        break;
+    }
+    default: break;
+    }
+    report.kind = std::string(kind);
+    return report;
+}
+
+} // namespace healthdoc::cda
