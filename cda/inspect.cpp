@@ -1,9 +1,9 @@
 #include "cda/inspect.hpp"
 
+#include "formats/json_document.hpp"
+
 #include "formats/detect.hpp"
 #include "formats/hash.hpp"
-#include "formats/line_index.hpp"
-#include "formats/text_encoding.hpp"
 
 #include <string>
 #include <string_view>
@@ -153,34 +153,6 @@ Json fhir_json_resource(const nlohmann::json& root) {
     return resource;
 }
 
-// JSON text as UTF-8: RFC 8259 §8.1 allows only UTF-8 on the wire, but UTF-16 files exist.
-std::string json_text(const formats::SourceText& source) {
-    auto bytes = source.bytes();
-    auto sniff = formats::sniff_encoding(bytes);
-    if (sniff.encoding == formats::ByteEncoding::utf16le || sniff.encoding == formats::ByteEncoding::utf16be)
-        return formats::utf16_to_utf8(bytes.substr(sniff.bom_size), sniff.encoding == formats::ByteEncoding::utf16be)
-            .text;
-    return std::string(bytes.substr(sniff.bom_size));
-}
-
-// Parses JSON; on failure reports where, never what (the text may be patient data).
-std::optional<nlohmann::json> parse_json(const formats::SourceText& source, formats::Diagnostics& diagnostics) {
-    auto text = json_text(source);
-    try {
-        return nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        auto offset = e.byte > 0 ? e.byte - 1 : 0;
-        auto p = formats::LineIndex(text).position(offset);
-        diagnostics.report(formats::Severity::fatal, "json.syntax.invalid",
-                           "the document is not valid JSON from this point (RFC 8259)",
-                           formats::Location{source.name(), p.line, p.column, ""});
-    } catch (const nlohmann::json::exception&) {
-        diagnostics.report(formats::Severity::fatal, "json.syntax.invalid", "the document is not valid JSON",
-                           formats::Location{source.name(), 0, 0, ""});
-    }
-    return std::nullopt;
-}
-
 void inspect_xml(const formats::SourceText& source, const formats::Detection& detection,
                  const formats::XmlLimits& limits, formats::DocumentReport& report) {
     auto document = formats::parse_xml(source, report.diagnostics, limits);
@@ -234,14 +206,7 @@ formats::DocumentReport inspect_document(const formats::SourceText& source, cons
     case formats::Format::xml: inspect_xml(source, detection, limits, report); break;
     case formats::Format::fhir_json:
     case formats::Format::json: {
-        if (source.size() > limits.max_bytes) {
-            report.diagnostics.report(formats::Severity::fatal, "json.limits.too-large",
-                                      "the document is " + std::to_string(source.size()) +
-                                          " bytes, over the limit of " + std::to_string(limits.max_bytes) + " bytes",
-                                      formats::Location{source.name(), 0, 0, ""});
-            break;
-        }
-        auto json = parse_json(source, report.diagnostics);
+        auto json = formats::parse_json(source, report.diagnostics, {limits.max_bytes, limits.max_depth});
         if (json && detection.format == formats::Format::fhir_json && json->is_object())
             report.details["resource"] = fhir_json_resource(*json);
         break;

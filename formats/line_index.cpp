@@ -1,13 +1,20 @@
 #include "formats/line_index.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace healthdoc::formats {
 
 LineIndex::LineIndex(std::string_view text) : m_text(text) {
     m_line_starts.push_back(0);
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    for (const char* p = begin; p < end;) {
+        const auto* newline = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+        if (!newline) break;
+        m_line_starts.push_back(static_cast<std::size_t>(newline - begin) + 1);
+        p = newline + 1;
+    }
 }
 
 TextPosition LineIndex::position(std::size_t offset) const {

@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <cstdio>
 #include <iostream>
 #include <iterator>
 
@@ -20,12 +20,21 @@ SourceText SourceText::from_file(const std::string& path, std::size_t max_bytes)
     if (!ec && size > max_bytes)
         throw InputError(path + ": file is larger than the " + std::to_string(max_bytes / (1024 * 1024)) +
                          " MiB input limit");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path + ": cannot be read: " + std::strerror(errno));
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file) throw InputError(path + ": cannot be read: " + std::strerror(errno));
     std::string bytes;
+    char buffer[1 << 16];
     if (!ec) bytes.reserve(static_cast<std::size_t>(size));
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) throw InputError(path + ": read error");
+    for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, file)) > 0;) {
+        bytes.append(buffer, n);
+        if (bytes.size() > max_bytes) {
+            std::fclose(file);
+            throw InputError(path + ": file is larger than the input limit");
+        }
+    }
+    bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) throw InputError(path + ": read error");
     return SourceText(path, std::move(bytes));
 }
 

@@ -1,0 +1,19 @@
+// Turns libxml2's schema-validation messages into healthdoc rule ids and one-sentence
+// messages that name elements and attributes but never echo document values.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace healthdoc::cda {
+
+struct XsdFinding {
+    std::string rule;    // cda.schema.*
+    std::string message; // rewritten, without values from the document
+};
+
+// Classifies and rewrites one libxml2 message such as
+// "Element '{urn:hl7-org:v3}foo': This element is not expected. Expected is ( {urn:hl7-org:v3}bar )."
+XsdFinding rewrite_xsd_message(std::string_view libxml2_message);
+
+} // namespace healthdoc::cda

@@ -1,0 +1,145 @@
+#include "tests/support/test_support.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include <regex>
+
+using healthdoc::test::read_file;
+using healthdoc::test::run_healthdoc;
+using healthdoc::test::TempDir;
+using healthdoc::test::write_file;
+
+namespace {
+
+const char* k_kit = "reference/cda/ans-testcontenucda";
+const std::string k_no_rules = "HEALTHDOC_RULES_DIR=/nonexistent-healthdoc-rules";
+
+std::string schema_option(const std::filesystem::path& kit) {
+    return (kit / "infrastructure/cda/CDA_extended.xsd").string();
+}
+
+} // namespace
+
+TEST_CASE("cli::validate_ans_examples") {
+    auto kit = REQUIRE_SHARED(k_kit);
+    if (!kit) return;
+    auto r = run_healthdoc({"validate", "--schemas", schema_option(*kit), "--format", "json", (*kit / "ExemplesCDA").string()});
+    CHECK(r.exit_code == 0);
+    auto report = nlohmann::json::parse(r.out);
+    CHECK(report["summary"]["documents"].get<int>() >= 60);
+    CHECK(report["summary"]["errors"] == 0);
+    CHECK(r.err.find(" documents, 0 errors") != std::string::npos);
+}
+
+TEST_CASE("cli::validate_mutated_document") {
+    auto kit = REQUIRE_SHARED(k_kit);
+    if (!kit) return;
+    TempDir dir;
+    auto original = read_file(*kit / "ExemplesCDA/VAC-NOTE_2023.01.xml");
+    auto mutated = std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"), "$1\n  <frobnicate/>");
+    write_file(dir / "bad.xml", mutated);
+    write_file(dir / "good.xml", original);
+
+    SUBCASE("text: GNU style line with the rule, exit 1") {
+        auto r = run_healthdoc({"validate", "--schemas", schema_option(*kit), (dir / "bad.xml").string()});
+        CHECK(r.exit_code == 1);
+        std::regex line(R"(bad\.xml:44:3: error: element <frobnicate> is not allowed here.*\[cda\.schema\.unexpected-element\])");
+        CHECK_MESSAGE(std::regex_search(r.out, line), r.out);
+    }
+    SUBCASE("every renderer's output parses") {
+        for (const char* format : {"json", "operationoutcome", "sarif"}) {
+            auto r = run_healthdoc({"validate", "-q", "--schemas", schema_option(*kit), "--format", format,
+                                    (dir / "good.xml").string(), (dir / "bad.xml").string()});
+            CHECK(r.exit_code == 1);
+            CHECK(r.err.empty());
+            nlohmann::json parsed;
+            CHECK_NOTHROW(parsed = nlohmann::json::parse(r.out));
+            if (std::string(format) == "sarif") {
+                CHECK(parsed["version"] == "2.1.0");
+                CHECK(parsed["runs"][0]["results"][0]["ruleId"] == "cda.schema.unexpected-element");
+            }
+            if (std::string(format) == "operationoutcome") CHECK(parsed["resourceType"] == "Bundle");
+        }
+        auto r = run_healthdoc({"validate", "-q", "--schemas", schema_option(*kit), "--format", "junit",
+                                (dir / "good.xml").string(), (dir / "bad.xml").string()});
+        pugi::xml_document junit;
+        CHECK(junit.load_string(r.out.c_str()));
+        CHECK(junit.select_nodes("//testcase").size() == 2);
+        CHECK(junit.select_nodes("//failure").size() == 1);
+    }
+    SUBCASE("--jobs keeps the input order; -o writes the report") {
+        auto out = dir / "report.json";
+        auto r = run_healthdoc({"validate", "--jobs", "2", "--schemas", schema_option(*kit), "--format", "json", "-o",
+                                out.string(), (dir / "bad.xml").string(), (dir / "good.xml").string(),
+                                (dir / "bad.xml").string()});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.empty());
+        auto report = nlohmann::json::parse(read_file(out));
+        REQUIRE(report["documents"].size() == 3);
+        CHECK(report["documents"][0]["valid"] == false);
+        CHECK(report["documents"][1]["valid"] == true);
+        CHECK(report["documents"][2]["valid"] == false);
+    }
+    SUBCASE("standard input") {
+        auto r = run_healthdoc({"validate", "--schemas", schema_option(*kit), "-"}, mutated);
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("-:44:3: error:") != std::string::npos);
+    }
+    SUBCASE("--warnings-as-errors counts the skipped schema layer") {
+        auto r = run_healthdoc({"validate", (dir / "good.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("[cda.schema.skipped]") != std::string::npos);
+        r = run_healthdoc({"validate", "--warnings-as-errors", (dir / "good.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 1);
+    }
+    SUBCASE("HEALTHDOC_SCHEMAS names the schema") {
+        auto r = run_healthdoc({"validate", (dir / "bad.xml").string()}, "",
+                               {k_no_rules, "HEALTHDOC_SCHEMAS=" + schema_option(*kit)});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("[cda.schema.unexpected-element]") != std::string::npos);
+    }
+}
+
+TEST_CASE("cli::validate_exit_codes") {
+    TempDir dir;
+    write_file(dir / "ok.xml", "<?xml version=\"1.0\"?>\n<note><to>x</to></note>\n");
+    write_file(dir / "broken.xml", "<?xml version=\"1.0\"?>\n<note>\n  <to>x</to>\n");
+    write_file(dir / "report.pdf", "%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n");
+    write_file(dir / "evil.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE lol [<!ENTITY lol \"lol\">]>\n<lol>&lol;</lol>\n");
+
+    SUBCASE("a well-formed document: 0") {
+        CHECK(run_healthdoc({"validate", (dir / "ok.xml").string()}, "", {k_no_rules}).exit_code == 0);
+    }
+    SUBCASE("a truncated document: 1, with its line") {
+        auto r = run_healthdoc({"validate", (dir / "broken.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("broken.xml:") != std::string::npos);
+        CHECK(r.out.find("[xml.syntax.unclosed-tag]") != std::string::npos);
+    }
+    SUBCASE("a DOCTYPE is refused: 1") {
+        auto r = run_healthdoc({"validate", (dir / "evil.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("evil.xml:2:1: fatal:") != std::string::npos);
+        CHECK(r.out.find("[xml.security.doctype]") != std::string::npos);
+    }
+    SUBCASE("a PDF is not a document to validate: 2") {
+        auto r = run_healthdoc({"validate", (dir / "report.pdf").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("[validate.input.not-validatable]") != std::string::npos);
+    }
+    SUBCASE("a missing file is reported and the run goes on: 2") {
+        auto r = run_healthdoc({"validate", "--format", "json", (dir / "nope.xml").string(), (dir / "ok.xml").string()},
+                               "", {k_no_rules});
+        CHECK(r.exit_code == 2);
+        auto report = nlohmann::json::parse(r.out);
+        CHECK(report["documents"].size() == 2);
+        CHECK(report["documents"][1]["valid"] == true);
+    }
+    SUBCASE("a directory is walked recursively for *.xml and *.json") {
+        write_file(dir / "sub" / "deep.json", "{\"resourceType\":\"Patient\"}");
+        auto r = run_healthdoc({"validate", "--format", "json", (dir / "sub").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 0);
+        CHECK(nlohmann::json::parse(r.out)["documents"].size() == 1);
+    }
+}
