@@ -1,1 +1,0 @@
-#include "fhir/module.hpp"

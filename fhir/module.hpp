@@ -1,1 +1,0 @@
-// Module fhir: filled in by its issue.
