@@ -82,12 +82,16 @@ XsdFinding rewrite_xsd_message(std::string_view libxml2_message) {
 
     rest = expected_list(drop_values(rest));
     std::string message;
+    auto expected_at = [&] {
+        auto pos = rest.find("expected one of <");
+        return pos != std::string::npos ? pos : rest.find("expected <");
+    };
     if (rule == "cda.schema.unexpected-element") {
-        auto pos = rest.find("expected");
+        auto pos = expected_at();
         message = "element <" + element + "> is not allowed here" +
                   (pos != std::string::npos ? "; " + rest.substr(pos) : std::string());
     } else if (rule == "cda.schema.missing-element") {
-        auto pos = rest.find("expected");
+        auto pos = expected_at();
         message = "element <" + element + "> is missing a required child element" +
                   (pos != std::string::npos ? "; " + rest.substr(pos) : std::string());
     } else {

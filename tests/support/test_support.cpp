@@ -66,10 +66,14 @@ void write_file(const fs::path& path, const std::string& content) {
     if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+std::string healthdoc_binary() {
+    const char* binary_env = std::getenv("HEALTHDOC_BINARY");
+    return binary_env && *binary_env ? binary_env : HEALTHDOC_TEST_BINARY;
+}
+
 RunResult run_healthdoc(const std::vector<std::string>& args, const std::string& input,
                         const std::vector<std::string>& env) {
-    const char* binary_env = std::getenv("HEALTHDOC_BINARY");
-    std::string binary = binary_env && *binary_env ? binary_env : HEALTHDOC_TEST_BINARY;
+    std::string binary = healthdoc_binary();
 
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");

@@ -34,6 +34,9 @@ private:
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& content);
 
+// The built healthdoc binary (HEALTHDOC_BINARY, else the one CMake built).
+std::string healthdoc_binary();
+
 struct RunResult {
     int exit_code = -1;
     std::string out;

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The main job on the bundled examples: validate the valid ones (exit 0 expected), show the
+# findings on the broken ones (exit 1 expected), inspect one document.
+# HEALTHDOC names the binary (default: build/cli/healthdoc beside this folder).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+healthdoc=${HEALTHDOC:-$here/../build/cli/healthdoc}
+kit=${HEALTHDOC_SHARED:-$here/../../shared}/reference/cda/ans-testcontenucda
+
+# The CDA schema comes from an installed ANS rules pack. When none is installed and the ANS kit
+# is beside the checkout, install it once (into ~/.local/share/healthdoc/rules).
+if [ -z "${HEALTHDOC_SCHEMAS:-}" ] && ! "$healthdoc" packages list | grep -q "ANS CI-SIS kit" && [ -d "$kit" ]; then
+  echo "== installing the ANS CI-SIS kit as a rules pack"
+  "$healthdoc" packages install "$kit" --name ans-cisis || exit 2
+fi
+
+status=0
+echo "== healthdoc validate examples/valid (expect exit 0)"
+"$healthdoc" validate "$here/valid"
+code=$?
+[ $code -eq 0 ] || { echo "unexpected exit $code"; status=1; }
+
+echo
+echo "== healthdoc validate examples/invalid (expect exit 1 and one finding per file)"
+"$healthdoc" validate "$here/invalid"
+code=$?
+[ $code -eq 1 ] || { echo "unexpected exit $code"; status=1; }
+
+echo
+echo "== healthdoc inspect examples/valid/consultation-note.xml"
+"$healthdoc" inspect "$here/valid/consultation-note.xml" || status=1
+
+exit $status
