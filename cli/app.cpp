@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
     setup_push(app, context);
     setup_sandbox(app, context);
     setup_packages(app, context);
+    setup_fhirpath(app, context);
 
     try {
         app.parse(argc, argv);

@@ -19,6 +19,7 @@ void setup_inspect(CLI::App& app, CommandContext& context);
 void setup_push(CLI::App& app, CommandContext& context);
 void setup_sandbox(CLI::App& app, CommandContext& context);
 void setup_packages(CLI::App& app, CommandContext& context);
+void setup_fhirpath(CLI::App& app, CommandContext& context);
 
 // Prints "healthdoc <command>: not implemented yet" and returns the usage exit code, for
 // subcommands whose issue has not landed.
