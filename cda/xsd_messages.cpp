@@ -100,7 +100,7 @@ XsdFinding rewrite_xsd_message(std::string_view libxml2_message) {
                   (element.empty() ? "" : ": ") + rest;
     }
     while (!message.empty() && (message.back() == '.' || message.back() == ' ')) message.pop_back();
-    return {rule, message};
+    return {rule, message, attribute};
 }
 
 } // namespace healthdoc::cda

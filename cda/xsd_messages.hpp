@@ -10,6 +10,7 @@ namespace healthdoc::cda {
 struct XsdFinding {
     std::string rule;    // cda.schema.*
     std::string message; // rewritten, without values from the document
+    std::string attribute; // the attribute libxml2 named, "" when the finding is about an element
 };
 
 // Classifies and rewrites one libxml2 message such as

@@ -9,6 +9,7 @@
 #include <libxml/xmlschemas.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -36,8 +37,6 @@ void init_libxml2() {
     });
 }
 
-void ignore_errors(void*, xmlErrorPtr) {}
-
 struct SchemaErrors {
     std::vector<std::string> messages;
 };
@@ -47,64 +46,6 @@ void collect_schema_error(void* user, xmlErrorPtr error) {
         std::string where = error->file ? std::string(error->file) + ":" + std::to_string(error->line) + ": " : "";
         static_cast<SchemaErrors*>(user)->messages.push_back(where + error->message);
     }
-}
-
-// Walks from a libxml2 node up to the root, noting each element's index among its element
-// siblings, then follows the same indices down pugixml's tree: both parsed the same text, so
-// the pugixml node gives the exact line:col of the start tag (libxml2 only knows a line).
-pugi::xml_node to_pugi(xmlNodePtr node, const formats::XmlDocument& document) {
-    std::vector<std::size_t> indices;
-    for (xmlNodePtr n = node; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
-        std::size_t index = 0;
-        for (xmlNodePtr s = n->prev; s; s = s->prev)
-            if (s->type == XML_ELEMENT_NODE) ++index;
-        indices.push_back(index);
-    }
-    if (indices.empty()) return {};
-    indices.pop_back(); // the document element itself
-    pugi::xml_node current = document.root();
-    for (auto it = indices.rbegin(); it != indices.rend() && current; ++it) {
-        std::size_t wanted = *it;
-        pugi::xml_node child = current.first_child();
-        for (; child; child = child.next_sibling()) {
-            if (child.type() != pugi::node_element) continue;
-            if (wanted == 0) break;
-            --wanted;
-        }
-        current = child;
-    }
-    return current;
-}
-
-struct ValidationRun {
-    const formats::XmlDocument* document;
-    formats::Diagnostics* out;
-};
-
-void report_validity_error(void* user, xmlErrorPtr error) {
-    if (!error || error->level < XML_ERR_ERROR) return;
-    auto* run = static_cast<ValidationRun*>(user);
-    auto finding = rewrite_xsd_message(error->message ? error->message : "schema violation");
-    formats::Location location{run->document->file(), static_cast<std::size_t>(error->line > 0 ? error->line : 0), 0, ""};
-    auto* node = static_cast<xmlNodePtr>(error->node);
-    const char* attribute_name = nullptr;
-    if (node && node->type == XML_ATTRIBUTE_NODE) {
-        attribute_name = reinterpret_cast<const char*>(node->name);
-        node = node->parent;
-    }
-    if (node && node->type == XML_ELEMENT_NODE) {
-        if (auto element = to_pugi(node, *run->document)) {
-            if (attribute_name) {
-                pugi::xml_attribute match;
-                for (auto a : element.attributes())
-                    if (formats::XmlDocument::local_name(a.name()) == attribute_name) match = a;
-                location = match ? run->document->location_of(element, match) : run->document->location_of(element);
-            } else {
-                location = run->document->location_of(element);
-            }
-        }
-    }
-    run->out->report(formats::Severity::error, std::move(finding.rule), std::move(finding.message), std::move(location));
 }
 
 } // namespace
@@ -135,77 +76,189 @@ XsdSchema::~XsdSchema() { xmlSchemaFree(static_cast<xmlSchemaPtr>(m_schema)); }
 
 namespace {
 
-void count_error(void* user, xmlErrorPtr error) {
-    if (error && error->level >= XML_ERR_ERROR) ++*static_cast<int*>(user);
-}
+// Feeds pugixml's tree to libxml2's schema validator as SAX2 events (xmlSchemaSAXPlug), so
+// the document is parsed once, and every finding is raised while the element it concerns is
+// the current one: its location is exact without any mapping.
+class SaxFeeder {
+public:
+    SaxFeeder(xmlSchemaPtr schema, const formats::XmlDocument& document, formats::Diagnostics& out)
+        : m_document(document), m_out(out) {
+        m_context = xmlSchemaNewValidCtxt(schema);
+        xmlSchemaSetValidStructuredErrors(m_context, on_error, this);
+        m_sax = &m_empty_sax;
+        m_empty_sax.initialized = XML_SAX2_MAGIC;
+        m_user = nullptr;
+        m_plug = xmlSchemaSAXPlug(m_context, &m_sax, &m_user);
+    }
+    ~SaxFeeder() {
+        if (m_plug) xmlSchemaSAXUnplug(m_plug);
+        xmlSchemaFreeValidCtxt(m_context);
+    }
+    SaxFeeder(const SaxFeeder&) = delete;
+    SaxFeeder& operator=(const SaxFeeder&) = delete;
 
-// Validates while parsing, through an empty SAX handler: no tree is built, which halves the
-// cost for the common case of a valid document. Returns the number of errors seen.
-int count_errors_streaming(xmlSchemaPtr schema, std::string_view text) {
-    int errors = 0;
-    xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema);
-    xmlSchemaSetValidStructuredErrors(context, count_error, &errors);
-    xmlParserInputBufferPtr input =
-        xmlParserInputBufferCreateMem(text.data(), static_cast<int>(text.size()), XML_CHAR_ENCODING_NONE);
-    xmlSAXHandler sax{};
-    sax.initialized = XML_SAX2_MAGIC;
-    xmlSetStructuredErrorFunc(nullptr, ignore_errors);
-    // Takes ownership of `input`.
-    int status = input ? xmlSchemaValidateStream(context, input, XML_CHAR_ENCODING_NONE, &sax, nullptr) : -1;
-    xmlSetStructuredErrorFunc(nullptr, nullptr);
-    xmlSchemaFreeValidCtxt(context);
-    return status == 0 ? errors : std::max(errors, 1);
-}
+    void run(const pugi::xml_node& root) {
+        if (!m_plug) return;
+        // Namespace declarations in scope above the validated element (auto-presentable case).
+        std::vector<pugi::xml_node> ancestors;
+        for (auto a = root.parent(); a && a.type() == pugi::node_element; a = a.parent()) ancestors.push_back(a);
+        for (auto it = ancestors.rbegin(); it != ancestors.rend(); ++it) declare(*it, nullptr);
+        m_inherited = m_bindings.size();
+        walk(root);
+    }
+
+private:
+    struct Frame {
+        pugi::xml_node node;
+        std::size_t bindings;
+        bool entered;
+    };
+
+    static std::string_view prefix_of(const char* qname) {
+        std::string_view q(qname);
+        auto colon = q.find(':');
+        return colon == std::string_view::npos ? std::string_view() : q.substr(0, colon);
+    }
+
+    // Records the xmlns declarations of `element`; fills `declared` (prefix, URI pairs) for SAX.
+    void declare(const pugi::xml_node& element, std::vector<const xmlChar*>* declared) {
+        for (auto a : element.attributes()) {
+            std::string_view name(a.name());
+            if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) {
+                const char* prefix = name.size() > 6 ? a.name() + 6 : nullptr;
+                m_bindings.emplace_back(prefix ? std::string_view(prefix) : std::string_view(), a.value());
+                if (declared) {
+                    declared->push_back(reinterpret_cast<const xmlChar*>(prefix));
+                    declared->push_back(reinterpret_cast<const xmlChar*>(a.value()));
+                }
+            }
+        }
+    }
+
+    const char* resolve(std::string_view prefix) const {
+        for (auto it = m_bindings.rbegin(); it != m_bindings.rend(); ++it)
+            if (it->first == prefix) return it->second.empty() ? nullptr : it->second.data();
+        if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
+        return nullptr;
+    }
+
+    void start(const pugi::xml_node& element) {
+        m_current = element;
+        std::vector<const xmlChar*> declared;
+        // The validator resolves xsi:type QNames only through the declarations it is given, so
+        // the first element also carries those inherited from the stylesheet around it.
+        auto inherited = m_inherited;
+        m_inherited = 0;
+        declare(element, &declared);
+        for (std::size_t i = inherited; i-- > 0;) {
+            const auto& [prefix, uri] = m_bindings[i];
+            bool shadowed = false;
+            for (std::size_t j = i + 1; j < m_bindings.size() && !shadowed; ++j) shadowed = m_bindings[j].first == prefix;
+            if (shadowed) continue;
+            declared.push_back(prefix.empty() ? nullptr : reinterpret_cast<const xmlChar*>(prefix.data()));
+            declared.push_back(reinterpret_cast<const xmlChar*>(uri.data()));
+        }
+        std::vector<const xmlChar*> attributes;
+        for (auto a : element.attributes()) {
+            std::string_view name(a.name());
+            if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
+            auto prefix = prefix_of(a.name());
+            const char* local = prefix.empty() ? a.name() : a.name() + prefix.size() + 1;
+            const char* uri = prefix.empty() ? nullptr : resolve(prefix);
+            const char* value = a.value();
+            attributes.push_back(reinterpret_cast<const xmlChar*>(local));
+            attributes.push_back(nullptr); // prefix: unused by the validator
+            attributes.push_back(reinterpret_cast<const xmlChar*>(uri));
+            attributes.push_back(reinterpret_cast<const xmlChar*>(value));
+            attributes.push_back(reinterpret_cast<const xmlChar*>(value + std::strlen(value)));
+        }
+        auto prefix = prefix_of(element.name());
+        const char* local = prefix.empty() ? element.name() : element.name() + prefix.size() + 1;
+        m_sax->startElementNs(m_user, reinterpret_cast<const xmlChar*>(local), nullptr,
+                              reinterpret_cast<const xmlChar*>(resolve(prefix)), static_cast<int>(declared.size() / 2),
+                              declared.data(), static_cast<int>(attributes.size() / 5), 0, attributes.data());
+    }
+
+    void end(const pugi::xml_node& element) {
+        m_current = element;
+        auto prefix = prefix_of(element.name());
+        const char* local = prefix.empty() ? element.name() : element.name() + prefix.size() + 1;
+        m_sax->endElementNs(m_user, reinterpret_cast<const xmlChar*>(local), nullptr,
+                            reinterpret_cast<const xmlChar*>(resolve(prefix)));
+    }
+
+    // Iterative depth-first walk: deep documents cannot exhaust the stack.
+    void walk(const pugi::xml_node& root) {
+        std::vector<Frame> stack{{root, m_bindings.size(), false}};
+        while (!stack.empty()) {
+            auto& frame = stack.back();
+            if (!frame.entered) {
+                frame.entered = true;
+                frame.bindings = m_bindings.size();
+                start(frame.node);
+                std::vector<pugi::xml_node> children;
+                for (auto child = frame.node.last_child(); child; child = child.previous_sibling()) {
+                    if (child.type() == pugi::node_element) {
+                        children.push_back(child);
+                    } else if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+                        children.push_back(child);
+                    }
+                }
+                // Children are pushed in reverse so they are visited in document order.
+                auto bindings = m_bindings.size();
+                for (auto& child : children) stack.push_back({child, bindings, child.type() != pugi::node_element});
+                continue;
+            }
+            auto node = frame.node;
+            auto bindings = frame.bindings;
+            stack.pop_back();
+            if (node.type() == pugi::node_element) {
+                end(node);
+                m_bindings.resize(bindings);
+            } else {
+                const char* text = node.value();
+                m_current = node.parent();
+                m_sax->characters(m_user, reinterpret_cast<const xmlChar*>(text), static_cast<int>(std::strlen(text)));
+            }
+        }
+    }
+
+    static void on_error(void* user, xmlErrorPtr error) {
+        if (!error || error->level < XML_ERR_ERROR) return;
+        auto* self = static_cast<SaxFeeder*>(user);
+        auto finding = rewrite_xsd_message(error->message ? error->message : "schema violation");
+        formats::Location location{self->m_document.file(), 0, 0, ""};
+        if (self->m_current) {
+            pugi::xml_attribute match;
+            if (!finding.attribute.empty())
+                for (auto a : self->m_current.attributes())
+                    if (formats::XmlDocument::local_name(a.name()) == finding.attribute) match = a;
+            location = match ? self->m_document.location_of(self->m_current, match)
+                             : self->m_document.location_of(self->m_current);
+        }
+        self->m_out.report(formats::Severity::error, std::move(finding.rule), std::move(finding.message),
+                           std::move(location));
+    }
+
+    const formats::XmlDocument& m_document;
+    formats::Diagnostics& m_out;
+    xmlSchemaValidCtxtPtr m_context = nullptr;
+    xmlSAXHandler m_empty_sax{};
+    xmlSAXHandlerPtr m_sax = nullptr;
+    void* m_user = nullptr;
+    xmlSchemaSAXPlugPtr m_plug = nullptr;
+    std::vector<std::pair<std::string_view, std::string_view>> m_bindings;
+    pugi::xml_node m_current;
+    std::size_t m_inherited = 0; // bindings from ancestors of the validated element
+};
 
 } // namespace
 
 void XsdSchema::validate(const formats::XmlDocument& document, const pugi::xml_node& root,
                          formats::Diagnostics& out) const {
     init_libxml2();
-    auto schema = static_cast<xmlSchemaPtr>(m_schema);
-    auto text = document.text();
-    if (root == document.root() && count_errors_streaming(schema, text) == 0) return;
-
-    // Errors (or an embedded ClinicalDocument): validate again on a tree, whose nodes map back
-    // to pugixml's for exact line:col. Syntax problems were already reported from pugixml's
-    // parse, with better messages, so libxml2's own are silenced. No NOENT, no DTDLOAD:
-    // entities are never expanded, nothing is fetched.
-    xmlSetStructuredErrorFunc(nullptr, ignore_errors);
-    xmlDocPtr doc = xmlReadMemory(text.data(), static_cast<int>(text.size()), document.file().c_str(), nullptr,
-                                  XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    xmlSetStructuredErrorFunc(nullptr, nullptr);
-    if (!doc) return;
-
-    ValidationRun run{&document, &out};
-    xmlSchemaValidCtxtPtr context = xmlSchemaNewValidCtxt(schema);
-    xmlSchemaSetValidStructuredErrors(context, report_validity_error, &run);
-    if (root == document.root()) {
-        xmlSchemaValidateDoc(context, doc);
-    } else {
-        // The ClinicalDocument inside an auto-presentable stylesheet: find the same element in
-        // libxml2's tree by following pugixml's element indices.
-        std::vector<std::size_t> indices;
-        for (pugi::xml_node n = root; n && n != document.root(); n = n.parent()) {
-            std::size_t index = 0;
-            for (pugi::xml_node s = n.previous_sibling(); s; s = s.previous_sibling())
-                if (s.type() == pugi::node_element) ++index;
-            indices.push_back(index);
-        }
-        xmlNodePtr current = xmlDocGetRootElement(doc);
-        for (auto it = indices.rbegin(); it != indices.rend() && current; ++it) {
-            std::size_t wanted = *it;
-            xmlNodePtr child = current->children;
-            for (; child; child = child->next) {
-                if (child->type != XML_ELEMENT_NODE) continue;
-                if (wanted == 0) break;
-                --wanted;
-            }
-            current = child;
-        }
-        if (current) xmlSchemaValidateOneElement(context, current);
-    }
-    xmlSchemaFreeValidCtxt(context);
-    xmlFreeDoc(doc);
+    SaxFeeder feeder(static_cast<xmlSchemaPtr>(m_schema), document, out);
+    feeder.run(root);
 }
 
 } // namespace healthdoc::cda

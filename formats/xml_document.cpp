@@ -236,6 +236,14 @@ std::optional<std::string> decode_to_utf8(const SourceText& source, Diagnostics&
     }
     // XML 1.0 §2.2: C0 controls other than tab, LF and CR are not characters of a document.
     for (std::size_t i = 0; i < text.size(); ++i) {
+        // Skip eight bytes at a time while none of them is below 0x20 (the usual case).
+        while (i + 8 <= text.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, text.data() + i, sizeof word);
+            if (((word - 0x2020202020202020ULL) & ~word & 0x8080808080808080ULL) != 0) break;
+            i += 8;
+        }
+        if (i >= text.size()) break;
         auto u = static_cast<unsigned char>(text[i]);
         if (u < 0x20 && u != 0x09 && u != 0x0A && u != 0x0D) {
             char code[8];

@@ -1,5 +1,7 @@
 #include "formats/xml_scan.hpp"
 
+#include <cstring>
+
 #include <cstdint>
 
 namespace healthdoc::formats {
@@ -109,7 +111,12 @@ MarkupScan scan_markup(std::string_view text, std::size_t max_depth, std::size_t
                 ++i;
             } else {
                 ++i;
-                while (i < n && text[i] != '<' && text[i] != '&') ++i;
+                // Text runs are most of a document: jump to the next '<' or '&' with memchr.
+                const char* base = text.data();
+                const auto* lt = static_cast<const char*>(std::memchr(base + i, '<', n - i));
+                std::size_t stop = lt ? static_cast<std::size_t>(lt - base) : n;
+                const auto* amp = static_cast<const char*>(std::memchr(base + i, '&', stop - i));
+                i = amp ? static_cast<std::size_t>(amp - base) : stop;
             }
             continue;
         }

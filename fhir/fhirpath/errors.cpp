@@ -1,5 +1,7 @@
 #include "fhir/fhirpath/errors.hpp"
 
+#include <sstream>
+
 namespace healthdoc::fhir::fhirpath {
 
 const char* to_string(ErrorKind kind) {
@@ -11,14 +13,12 @@ const char* to_string(ErrorKind kind) {
     return "execution";
 }
 
+// Built with a stream: GCC 12 reports a false -Wrestrict on the equivalent string appends.
 static std::string with_position(const std::string& message, std::size_t position) {
-    std::string text = message;
-    if (position != std::string::npos) {
-        text.append(" (at character ");
-        text.append(std::to_string(position + 1));
-        text.push_back(')');
-    }
-    return text;
+    std::ostringstream text;
+    text << message;
+    if (position != std::string::npos) text << " (at character " << position + 1 << ')';
+    return text.str();
 }
 
 FhirPathError::FhirPathError(ErrorKind kind, const std::string& message, std::size_t position)
