@@ -1,5 +1,7 @@
 #include "formats/ids.hpp"
 
+#include "formats/hash.hpp"
+
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -8,11 +10,12 @@
 
 namespace healthdoc::formats {
 
-std::string random_uuid() {
-    unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40); // version 4
-    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
+namespace {
+
+// Formats 16 bytes as a UUID after setting its version nibble and RFC 4122 variant bits.
+std::string format_uuid(unsigned char (&b)[16], unsigned version) {
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | (version << 4));
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
     static constexpr char k_digits[] = "0123456789abcdef";
     std::string out;
     for (int i = 0; i < 16; ++i) {
@@ -21,6 +24,21 @@ std::string random_uuid() {
         out += k_digits[b[i] & 0xF];
     }
     return out;
+}
+
+} // namespace
+
+std::string random_uuid() {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("OpenSSL RAND_bytes failed");
+    return format_uuid(b, 4);
+}
+
+std::string name_based_uuid(std::string_view name) {
+    auto digest = sha1_raw(name);
+    unsigned char b[16];
+    for (std::size_t i = 0; i < 16; ++i) b[i] = static_cast<unsigned char>(digest[i]);
+    return format_uuid(b, 5);
 }
 
 std::string uuid_to_oid(const std::string& uuid) {

@@ -1,6 +1,6 @@
 #include "formats/render_operationoutcome.hpp"
 
-#include "formats/hash.hpp"
+#include "formats/ids.hpp"
 #include "formats/render_common.hpp"
 
 #include <algorithm>
@@ -77,20 +77,7 @@ nlohmann::ordered_json issue_of(const Diagnostic& diagnostic) {
 // A name-based UUID (RFC 4122 section 4.3, version 5 layout over SHA-1) so the bundle is
 // reproducible: golden-file tests and diffs of two runs stay stable.
 std::string entry_uuid(std::size_t index, std::string_view file) {
-    const std::string digest =
-        sha1_raw("healthdoc:operationoutcome:" + std::to_string(index) + ":" + std::string(file));
-    unsigned char b[16];
-    for (int i = 0; i < 16; ++i) b[i] = static_cast<unsigned char>(digest[static_cast<std::size_t>(i)]);
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x50);
-    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-        out += k_digits[b[i] >> 4];
-        out += k_digits[b[i] & 0xF];
-    }
-    return out;
+    return name_based_uuid("healthdoc:operationoutcome:" + std::to_string(index) + ":" + std::string(file));
 }
 
 } // namespace
