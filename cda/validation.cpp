@@ -2,13 +2,18 @@
 
 #include "cda/schema_locator.hpp"
 #include "cda/xsd_schema.hpp"
-#include "formats/detect.hpp"
+#include "formats/errors.hpp"
 #include "formats/json_document.hpp"
+#include "formats/parallel.hpp"
 
 #include <chrono>
+#include <future>
+#include <mutex>
 
 namespace healthdoc::cda {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 constexpr const char* k_hl7_v3 = "urn:hl7-org:v3";
 
@@ -35,6 +40,38 @@ pugi::xml_node find_clinical_document(const pugi::xml_node& root) {
     return {};
 }
 
+bool is_cda(formats::Format format) {
+    return format == formats::Format::cda || format == formats::Format::cda_autopresentable;
+}
+
+// The CDA R2 schema (HL7 CDA.xsd, or the ANS CDA_extended.xsd with the French extensions),
+// applied to the ClinicalDocument element. Compiled on a background thread: compiling
+// CDA_extended.xsd takes about as long as parsing seventy documents.
+class XsdLayer final : public ValidationLayer {
+public:
+    explicit XsdLayer(std::filesystem::path path)
+        : m_schema(std::async(std::launch::async, [path] { return std::shared_ptr<XsdSchema>(XsdSchema::load(path)); })
+                       .share()) {}
+    std::string_view name() const override { return "cda-schema"; }
+    bool applies_to(formats::Format format) const override { return is_cda(format); }
+    bool ready() const override { return m_schema.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+    void wait() const override { m_schema.get(); }
+    void run(const LayerInput& input, formats::Diagnostics& out) const override {
+        if (input.xml && input.clinical_document) m_schema.get()->validate(*input.xml, input.clinical_document, out);
+    }
+
+private:
+    std::shared_future<std::shared_ptr<XsdSchema>> m_schema;
+};
+
+formats::DocumentReport unreadable_report(const std::string& file, const std::string& reason) {
+    formats::DocumentReport report;
+    report.file = file;
+    report.unreadable = true;
+    report.diagnostics.report(formats::Severity::fatal, "io.read.failed", reason, formats::Location{file, 0, 0, ""});
+    return report;
+}
+
 void refuse(formats::DocumentReport& report, const std::string& rule, const std::string& message) {
     report.unreadable = true;
     report.diagnostics.report(formats::Severity::fatal, rule, message, formats::Location{report.file, 0, 0, ""});
@@ -42,9 +79,22 @@ void refuse(formats::DocumentReport& report, const std::string& rule, const std:
 
 } // namespace
 
+struct Validator::Prepared {
+    formats::Detection detection;
+    std::unique_ptr<formats::XmlDocument> xml;
+    std::optional<nlohmann::json> json;
+    pugi::xml_node clinical_document;
+    formats::DocumentReport report;
+    std::size_t bytes = 0; // size of the input, for the parse-ahead budget
+    double seconds = 0.0;  // time spent so far, excluding any wait in the parse-ahead queue
+};
+
 Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& setup) : m_settings(settings) {
     if (auto path = locate_cda_schema(settings.schemas, settings.rules_dir)) {
-        m_schema = XsdSchema::load(*path);
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(*path, ec)) throw UsageError(path->string() + ": no such schema file");
+        m_schema_path = path->string();
+        m_layers.push_back(std::make_unique<XsdLayer>(*path));
     } else {
         setup.report(formats::Severity::warning, "cda.schema.skipped",
                      "no CDA schema found (use --schemas DIR, HEALTHDOC_SCHEMAS, or install the ANS kit with "
@@ -54,48 +104,112 @@ Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& s
 
 Validator::~Validator() = default;
 
-std::string Validator::schema_path() const { return m_schema ? m_schema->path().string() : std::string(); }
+void Validator::add_layer(std::unique_ptr<ValidationLayer> layer) { m_layers.push_back(std::move(layer)); }
 
-formats::DocumentReport Validator::validate(const formats::SourceText& source) const {
-    auto started = std::chrono::steady_clock::now();
-    formats::DocumentReport report;
-    report.file = source.name();
-    auto detection = formats::detect_format(source);
-    report.kind = std::string(formats::to_string(detection.format));
+std::string Validator::schema_path() const { return m_schema_path; }
 
-    switch (detection.format) {
+void Validator::wait_until_ready() const {
+    for (const auto& layer : m_layers) layer->wait();
+}
+
+// Detection and parsing: the well-formedness check every layer relies on. A fatal stops there.
+void Validator::prepare(const formats::SourceText& source, Prepared& p) const {
+    auto started = Clock::now();
+    p.bytes = source.size();
+    p.report.file = source.name();
+    p.detection = formats::detect_format(source);
+    p.report.kind = std::string(formats::to_string(p.detection.format));
+    switch (p.detection.format) {
     case formats::Format::cda:
-    case formats::Format::cda_autopresentable: {
-        auto document = formats::parse_xml(source, report.diagnostics, m_settings.limits);
-        if (!document) break;
-        auto clinical_document = find_clinical_document(document->root());
-        if (!clinical_document) break; // detection and parse disagree only on broken input, already reported
-        if (m_schema) m_schema->validate(*document, clinical_document, report.diagnostics);
-        break;
-    }
+    case formats::Format::cda_autopresentable:
     case formats::Format::fhir_xml:
-    case formats::Format::xml: formats::parse_xml(source, report.diagnostics, m_settings.limits); break;
+    case formats::Format::xml:
+        p.xml = formats::parse_xml(source, p.report.diagnostics, m_settings.limits);
+        if (p.xml && is_cda(p.detection.format)) p.clinical_document = find_clinical_document(p.xml->root());
+        break;
     case formats::Format::fhir_json:
     case formats::Format::json:
-        formats::parse_json(source, report.diagnostics, {m_settings.limits.max_bytes, m_settings.limits.max_depth});
+        p.json = formats::parse_json(source, p.report.diagnostics, {m_settings.limits.max_bytes, m_settings.limits.max_depth});
         break;
     case formats::Format::pdf:
     case formats::Format::text:
     case formats::Format::jpeg:
     case formats::Format::tiff:
     case formats::Format::rtf:
-        refuse(report, "validate.input.not-validatable",
-               "a " + std::string(formats::to_string(detection.format)) +
+        refuse(p.report, "validate.input.not-validatable",
+               "a " + std::string(formats::to_string(p.detection.format)) +
                    " file is not validated directly; wrap it in a CDA document first (healthdoc convert --to cda)");
         break;
     case formats::Format::unknown:
-        refuse(report, "io.detect.unknown-format",
+        refuse(p.report, "io.detect.unknown-format",
                "the input is not a format healthdoc recognises (CDA or other XML, FHIR JSON or XML, PDF, "
                "JPEG, TIFF, RTF, plain text)");
         break;
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    return report;
+    p.seconds += std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+bool Validator::can_finish_now(const Prepared& p) const {
+    if ((!p.xml && !p.json) || p.report.diagnostics.has_at_least(formats::Severity::fatal)) return true;
+    for (const auto& layer : m_layers)
+        if (layer->applies_to(p.detection.format) && !layer->ready()) return false;
+    return true;
+}
+
+formats::DocumentReport Validator::finish(Prepared& p) const {
+    auto started = Clock::now();
+    if (p.xml || p.json) {
+        LayerInput input{p.report.file, p.detection, p.xml.get(), p.json ? &*p.json : nullptr, p.clinical_document};
+        for (const auto& layer : m_layers) {
+            if (p.report.diagnostics.has_at_least(formats::Severity::fatal)) break;
+            if (layer->applies_to(p.detection.format)) layer->run(input, p.report.diagnostics);
+        }
+    }
+    p.report.seconds = p.seconds + std::chrono::duration<double>(Clock::now() - started).count();
+    return std::move(p.report);
+}
+
+formats::DocumentReport Validator::validate(const formats::SourceText& source) const {
+    Prepared p;
+    prepare(source, p);
+    return finish(p);
+}
+
+std::vector<formats::DocumentReport> Validator::validate_all(const std::vector<formats::InputRef>& inputs,
+                                                             unsigned jobs) const {
+    std::vector<formats::DocumentReport> reports(inputs.size());
+    // Inputs parsed while the schema was still compiling, finished once it is ready.
+    std::mutex mutex;
+    std::vector<std::pair<std::size_t, Prepared>> parked;
+    std::size_t parked_bytes = 0;
+    formats::parallel_for(inputs.size(), jobs, [&](std::size_t i) {
+        const auto& input = inputs[i];
+        Prepared p;
+        try {
+            auto source = input.is_stdin() ? formats::SourceText::from_stdin(m_settings.limits.max_bytes)
+                                           : formats::SourceText::from_file(input.path, m_settings.limits.max_bytes);
+            prepare(source, p);
+        } catch (const InputError& e) {
+            reports[i] = unreadable_report(input.path, e.what());
+            return;
+        }
+        if (!can_finish_now(p)) {
+            std::lock_guard lock(mutex);
+            if (parked_bytes + p.bytes <= k_parse_ahead_bytes) {
+                parked_bytes += p.bytes;
+                parked.emplace_back(i, std::move(p));
+                return;
+            }
+        }
+        reports[i] = finish(p); // waits for the schema when the parse-ahead budget is spent
+    });
+    if (!parked.empty()) {
+        wait_until_ready();
+        formats::parallel_for(parked.size(), jobs,
+                              [&](std::size_t k) { reports[parked[k].first] = finish(parked[k].second); });
+    }
+    wait_until_ready(); // a schema that does not compile fails the run even when no CDA input needed it
+    return reports;
 }
 
 } // namespace healthdoc::cda

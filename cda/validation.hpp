@@ -1,20 +1,25 @@
-// The validation pipeline: given any input, detect what it is and run the layers that apply
-// (XML well-formedness, CDA schema, and the layers later issues add). Compiled once per run,
-// then used from many threads at once.
+// The validation pipeline: given any input, detect what it is, parse it (well-formedness), then
+// run the layers that apply (the CDA schema now; the CI-SIS rules and schematron layers that
+// later issues add). Compiled once per run, then used from many threads at once.
 #pragma once
 
+#include "formats/detect.hpp"
 #include "formats/diagnostic.hpp"
+#include "formats/input_files.hpp"
 #include "formats/report.hpp"
 #include "formats/source_text.hpp"
 #include "formats/xml_document.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace healthdoc::cda {
 
-class XsdSchema;
 
 // Where definitions come from and which layers to run. Empty optionals mean "find it the
 // usual way" (options, then environment variables, then installed packs).
@@ -24,26 +29,83 @@ struct ValidationSettings {
     formats::XmlLimits limits;
 };
 
+// What a layer is given: the input's name, its detection and its parsed form (layers only
+// run on well-formed input): `xml` for XML formats (its text() is the UTF-8 text parsed),
+// `json` for JSON formats, null otherwise; and the ClinicalDocument element, null unless the
+// format is cda or cda-autopresentable. The raw bytes are not kept once parsed.
+struct LayerInput {
+    const std::string& file;
+    const formats::Detection& detection;
+    const formats::XmlDocument* xml = nullptr;
+    const nlohmann::json* json = nullptr;
+    pugi::xml_node clinical_document;
+};
+
+// One check of the pipeline. Implementations are immutable once built: run() is called from
+// many threads at once and reports findings into `out`, never throwing for bad documents.
+class ValidationLayer {
+public:
+    virtual ~ValidationLayer() = default;
+    // Short name for messages and timing ("cda-schema").
+    virtual std::string_view name() const = 0;
+    // Whether this layer checks inputs of `format`.
+    virtual bool applies_to(formats::Format format) const = 0;
+    // False while the layer is still being built in the background (a schema compiling);
+    // run() then waits for it.
+    virtual bool ready() const { return true; }
+    // Blocks until the layer is built; throws UsageError when it could not be. Default: no-op.
+    virtual void wait() const {}
+    virtual void run(const LayerInput& input, formats::Diagnostics& out) const = 0;
+};
+
 class Validator {
 public:
-    // Resolves and compiles what the settings name. Problems with the set-up itself (a schema
-    // that does not compile, a missing pack) are reported once into `setup` — warnings when a
-    // layer is skipped, errors when something named explicitly cannot be used (then also throws
-    // UsageError).
+    // Resolves what the settings name and starts compiling the schema on a background thread,
+    // so that reading and parsing the first documents overlap with it. Problems with the set-up
+    // itself are reported once into `setup`: a warning `cda.schema.skipped` when no CDA schema
+    // is found (documents are then checked for well-formedness only). Throws UsageError when a
+    // path named explicitly (--schemas, HEALTHDOC_SCHEMAS) does not exist or holds no CDA
+    // schema; a schema that does not compile is a UsageError from wait_until_ready(), and from
+    // validate() / validate_all().
     Validator(const ValidationSettings& settings, formats::Diagnostics& setup);
     ~Validator();
     Validator(const Validator&) = delete;
     Validator& operator=(const Validator&) = delete;
 
+    // Appends a layer, run after those already there. Not thread-safe: call before validating.
+    void add_layer(std::unique_ptr<ValidationLayer> layer);
+
     // Validates one input. Thread-safe. Never throws for bad documents: everything becomes
-    // diagnostics in the report. `unreadable` is set when the input is not a document at all.
+    // diagnostics in the report. `unreadable` is set when the input is not a document that can
+    // be validated (unknown format; PDF, text and images, which need wrapping in CDA first).
+    // Layers stop at the first fatal finding. Waits for the schema when it is still compiling.
     formats::DocumentReport validate(const formats::SourceText& source) const;
+
+    // Reads and validates `inputs` (files, or "-" for standard input) on up to `jobs` threads
+    // (0: one per core) and returns their reports in input order. An input that cannot be read
+    // gets an unreadable report (`io.read.failed`) and the run goes on. While the schema is
+    // still compiling, inputs are read and parsed ahead (up to k_parse_ahead_bytes of them), so
+    // compiling and parsing overlap. Throws UsageError when the schema does not compile.
+    std::vector<formats::DocumentReport> validate_all(const std::vector<formats::InputRef>& inputs, unsigned jobs) const;
+    // Input bytes validate_all() may hold parsed while the schema compiles (parsed documents
+    // take about three times their size).
+    static constexpr std::size_t k_parse_ahead_bytes = std::size_t{32} * 1024 * 1024;
+
+    // Blocks until every layer is built. Throws UsageError when one could not be (a schema
+    // that does not compile, naming the file and libxml2's complaint).
+    void wait_until_ready() const;
 
     // The schema file in use, or "" when the schema layer is skipped.
     std::string schema_path() const;
 
 private:
-    std::unique_ptr<XsdSchema> m_schema;
+    struct Prepared; // an input detected and parsed, waiting for its layers (validation.cpp)
+    void prepare(const formats::SourceText& source, Prepared& prepared) const;
+    formats::DocumentReport finish(Prepared& prepared) const;
+    bool can_finish_now(const Prepared& prepared) const;
+
+    std::vector<std::unique_ptr<ValidationLayer>> m_layers;
+    std::string m_schema_path;
     ValidationSettings m_settings;
 };
 

@@ -9,8 +9,11 @@
 #include <libxml/xmlschemas.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
+#include <map>
 #include <mutex>
+#include <new>
 #include <string_view>
 #include <vector>
 
@@ -18,13 +21,31 @@ namespace healthdoc::cda {
 namespace {
 
 xmlExternalEntityLoader g_default_loader = nullptr;
+// The last URL the loader refused on this thread, so the compile error can say why.
+thread_local std::string t_refused_url;
 
-// Schemas include and import other schemas by relative path; documents never get this far
-// with a DOCTYPE. Anything that is not a local file is refused, so compiling or validating
-// never touches the network.
+// True for "http://...", "ftp:..." and other URLs with a scheme, but not for "file:" URLs nor
+// Windows drive letters ("C:\\...").
+bool is_remote(std::string_view url) {
+    auto colon = url.find(':');
+    if (colon == std::string_view::npos || colon < 2) return false;
+    auto scheme = url.substr(0, colon);
+    if (!std::isalpha(static_cast<unsigned char>(scheme.front()))) return false;
+    for (char c : scheme)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    std::string lower(scheme);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    return lower != "file";
+}
+
+// Schemas include and import other schemas by relative path; documents never reach libxml2's
+// parser (pugixml parses them and refuses any DOCTYPE). Anything that is not a local file is
+// refused, so compiling or validating never touches the network.
 xmlParserInputPtr local_only_loader(const char* url, const char* id, xmlParserCtxtPtr context) {
-    std::string_view u = url ? url : "";
-    if (u.find("://") != std::string_view::npos && u.rfind("file://", 0) != 0) return nullptr;
+    if (url && is_remote(url)) {
+        t_refused_url = url;
+        return nullptr;
+    }
     return g_default_loader(url, id, context);
 }
 
@@ -48,31 +69,61 @@ void collect_schema_error(void* user, xmlErrorPtr error) {
     }
 }
 
+std::shared_ptr<void> compile(const std::filesystem::path& path) {
+    SchemaErrors errors;
+    t_refused_url.clear();
+    xmlSetStructuredErrorFunc(&errors, collect_schema_error);
+    xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(path.c_str());
+    if (parser) xmlSchemaSetParserStructuredErrors(parser, collect_schema_error, &errors);
+    xmlSchemaPtr schema = parser ? xmlSchemaParse(parser) : nullptr;
+    xmlSchemaFreeParserCtxt(parser);
+    xmlSetStructuredErrorFunc(nullptr, nullptr);
+    if (!t_refused_url.empty()) {
+        xmlSchemaFree(schema);
+        throw UsageError(path.string() + ": the schema refers to " + t_refused_url +
+                         ", and healthdoc never fetches schemas over the network; save that file next to the "
+                         "schema and refer to it by a relative path");
+    }
+    if (!schema) {
+        std::string reason = errors.messages.empty() ? "it is not a valid XML schema" : errors.messages.front();
+        while (!reason.empty() && (reason.back() == '\n' || reason.back() == ' ')) reason.pop_back();
+        throw UsageError(path.string() + ": the schema cannot be compiled: " + reason);
+    }
+    return std::shared_ptr<void>(schema, [](void* p) { xmlSchemaFree(static_cast<xmlSchemaPtr>(p)); });
+}
+
+// Compiled schemas are kept for the life of the process, keyed by file and modification time:
+// compiling CDA_extended.xsd is the most expensive step of a small run and freeing it costs a
+// third as much again, and a test binary or the sandbox server that builds several validators
+// over one schema then compiles it once. The registry is never destroyed, on purpose.
+std::shared_ptr<void> compiled(const std::filesystem::path& path) {
+    static auto* mutex = new std::mutex;
+    static auto* registry = new std::map<std::string, std::pair<std::filesystem::file_time_type, std::shared_ptr<void>>>;
+    std::error_code ec;
+    auto key = std::filesystem::weakly_canonical(path, ec).string();
+    if (ec) key = path.string();
+    auto modified = std::filesystem::last_write_time(path, ec);
+    std::lock_guard lock(*mutex);
+    auto found = registry->find(key);
+    if (found != registry->end() && found->second.first == modified) return found->second.second;
+    auto schema = compile(path);
+    (*registry)[key] = {modified, schema};
+    return schema;
+}
+
 } // namespace
 
 std::unique_ptr<XsdSchema> XsdSchema::load(const std::filesystem::path& path) {
     init_libxml2();
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw UsageError(path.string() + ": no such schema file");
-    SchemaErrors errors;
-    xmlSetStructuredErrorFunc(&errors, collect_schema_error);
-    xmlSchemaParserCtxtPtr parser = xmlSchemaNewParserCtxt(path.c_str());
-    xmlSchemaSetParserStructuredErrors(parser, collect_schema_error, &errors);
-    xmlSchemaPtr schema = parser ? xmlSchemaParse(parser) : nullptr;
-    xmlSchemaFreeParserCtxt(parser);
-    xmlSetStructuredErrorFunc(nullptr, nullptr);
-    if (!schema) {
-        std::string reason = errors.messages.empty() ? "it is not a valid XML schema" : errors.messages.front();
-        while (!reason.empty() && reason.back() == '\n') reason.pop_back();
-        throw UsageError(path.string() + ": the schema cannot be compiled: " + reason);
-    }
     auto result = std::unique_ptr<XsdSchema>(new XsdSchema());
     result->m_path = path;
-    result->m_schema = schema;
+    result->m_schema = compiled(path);
     return result;
 }
 
-XsdSchema::~XsdSchema() { xmlSchemaFree(static_cast<xmlSchemaPtr>(m_schema)); }
+XsdSchema::~XsdSchema() = default;
 
 namespace {
 
@@ -84,6 +135,7 @@ public:
     SaxFeeder(xmlSchemaPtr schema, const formats::XmlDocument& document, formats::Diagnostics& out)
         : m_document(document), m_out(out) {
         m_context = xmlSchemaNewValidCtxt(schema);
+        if (!m_context) throw std::bad_alloc();
         xmlSchemaSetValidStructuredErrors(m_context, on_error, this);
         m_sax = &m_empty_sax;
         m_empty_sax.initialized = XML_SAX2_MAGIC;
@@ -108,12 +160,6 @@ public:
     }
 
 private:
-    struct Frame {
-        pugi::xml_node node;
-        std::size_t bindings;
-        bool entered;
-    };
-
     static std::string_view prefix_of(const char* qname) {
         std::string_view q(qname);
         auto colon = q.find(':');
@@ -144,7 +190,8 @@ private:
 
     void start(const pugi::xml_node& element) {
         m_current = element;
-        std::vector<const xmlChar*> declared;
+        auto& declared = m_declared;
+        declared.clear();
         // The validator resolves xsi:type QNames only through the declarations it is given, so
         // the first element also carries those inherited from the stylesheet around it.
         auto inherited = m_inherited;
@@ -158,7 +205,8 @@ private:
             declared.push_back(prefix.empty() ? nullptr : reinterpret_cast<const xmlChar*>(prefix.data()));
             declared.push_back(reinterpret_cast<const xmlChar*>(uri.data()));
         }
-        std::vector<const xmlChar*> attributes;
+        auto& attributes = m_attributes;
+        attributes.clear();
         for (auto a : element.attributes()) {
             std::string_view name(a.name());
             if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;
@@ -187,40 +235,43 @@ private:
                             reinterpret_cast<const xmlChar*>(resolve(prefix)));
     }
 
-    // Iterative depth-first walk: deep documents cannot exhaust the stack.
+    void text(const pugi::xml_node& node) {
+        const char* value = node.value();
+        m_current = node.parent();
+        m_sax->characters(m_user, reinterpret_cast<const xmlChar*>(value), static_cast<int>(std::strlen(value)));
+    }
+
+    // Iterative depth-first walk along pugixml's sibling links: deep documents cannot exhaust
+    // the stack, and nothing is allocated per node. Comments and processing instructions are
+    // not schema content.
     void walk(const pugi::xml_node& root) {
-        std::vector<Frame> stack{{root, m_bindings.size(), false}};
-        while (!stack.empty()) {
-            auto& frame = stack.back();
-            if (!frame.entered) {
-                frame.entered = true;
-                frame.bindings = m_bindings.size();
-                start(frame.node);
-                std::vector<pugi::xml_node> children;
-                for (auto child = frame.node.last_child(); child; child = child.previous_sibling()) {
-                    if (child.type() == pugi::node_element) {
-                        children.push_back(child);
-                    } else if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-                        children.push_back(child);
-                    }
-                }
-                // Children are pushed in reverse so they are visited in document order.
-                auto bindings = m_bindings.size();
-                for (auto& child : children) stack.push_back({child, bindings, child.type() != pugi::node_element});
-                continue;
-            }
-            auto node = frame.node;
-            auto bindings = frame.bindings;
-            stack.pop_back();
+        m_scopes.clear();
+        pugi::xml_node node = root;
+        while (true) {
             if (node.type() == pugi::node_element) {
-                end(node);
-                m_bindings.resize(bindings);
-            } else {
-                const char* text = node.value();
-                m_current = node.parent();
-                m_sax->characters(m_user, reinterpret_cast<const xmlChar*>(text), static_cast<int>(std::strlen(text)));
+                m_scopes.push_back(m_bindings.size());
+                start(node);
+                if (auto child = node.first_child()) {
+                    node = child;
+                    continue;
+                }
+                close(node);
+            } else if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
+                text(node);
             }
+            while (node != root && !node.next_sibling()) {
+                node = node.parent();
+                close(node);
+            }
+            if (node == root) return;
+            node = node.next_sibling();
         }
+    }
+
+    void close(const pugi::xml_node& element) {
+        end(element);
+        m_bindings.resize(m_scopes.back());
+        m_scopes.pop_back();
     }
 
     static void on_error(void* user, xmlErrorPtr error) {
@@ -250,6 +301,8 @@ private:
     std::vector<std::pair<std::string_view, std::string_view>> m_bindings;
     pugi::xml_node m_current;
     std::size_t m_inherited = 0; // bindings from ancestors of the validated element
+    std::vector<std::size_t> m_scopes; // m_bindings.size() when each open element started
+    std::vector<const xmlChar*> m_declared, m_attributes; // reused by start()
 };
 
 } // namespace
@@ -257,7 +310,7 @@ private:
 void XsdSchema::validate(const formats::XmlDocument& document, const pugi::xml_node& root,
                          formats::Diagnostics& out) const {
     init_libxml2();
-    SaxFeeder feeder(static_cast<xmlSchemaPtr>(m_schema), document, out);
+    SaxFeeder feeder(static_cast<xmlSchemaPtr>(m_schema.get()), document, out);
     feeder.run(root);
 }
 

@@ -2,7 +2,6 @@
 #include "cli/commands.hpp"
 #include "formats/errors.hpp"
 #include "formats/input_files.hpp"
-#include "formats/parallel.hpp"
 
 #include <chrono>
 #include <memory>
@@ -18,14 +17,6 @@ struct ValidateOptions {
     std::size_t max_megabytes = formats::XmlLimits{}.max_bytes / (1024 * 1024);
 };
 
-formats::DocumentReport unreadable_report(const std::string& file, const std::string& reason) {
-    formats::DocumentReport report;
-    report.file = file;
-    report.unreadable = true;
-    report.diagnostics.report(formats::Severity::fatal, "io.read.failed", reason, formats::Location{file, 0, 0, ""});
-    return report;
-}
-
 int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     auto started = std::chrono::steady_clock::now();
     cda::ValidationSettings settings;
@@ -37,18 +28,7 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     run.command = "validate";
     cda::Validator validator(settings, run.run_diagnostics);
 
-    auto inputs = formats::expand_inputs(options.inputs);
-    run.documents.resize(inputs.size());
-    formats::parallel_for(inputs.size(), global.jobs, [&](std::size_t i) {
-        const auto& input = inputs[i];
-        try {
-            auto source = input.is_stdin() ? formats::SourceText::from_stdin(settings.limits.max_bytes)
-                                           : formats::SourceText::from_file(input.path, settings.limits.max_bytes);
-            run.documents[i] = validator.validate(source);
-        } catch (const InputError& e) {
-            run.documents[i] = unreadable_report(input.path, e.what());
-        }
-    });
+    run.documents = validator.validate_all(formats::expand_inputs(options.inputs), global.jobs);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return finish_run(run, options.report, global);
 }

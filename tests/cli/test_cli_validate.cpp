@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <regex>
 
 using healthdoc::test::read_file;
@@ -141,5 +142,82 @@ TEST_CASE("cli::validate_exit_codes") {
         auto r = run_healthdoc({"validate", "--format", "json", (dir / "sub").string()}, "", {k_no_rules});
         CHECK(r.exit_code == 0);
         CHECK(nlohmann::json::parse(r.out)["documents"].size() == 1);
+    }
+}
+
+TEST_CASE("cli::validate_schema_findings_in_json") {
+    auto kit = REQUIRE_SHARED(k_kit);
+    if (!kit) return;
+    TempDir dir;
+    auto original = read_file(*kit / "ExemplesCDA/VAC-NOTE_2023.01.xml");
+    auto line_of = [](const std::string& text, const std::string& needle) {
+        auto at = text.find(needle);
+        REQUIRE(at != std::string::npos);
+        return static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+    };
+    struct Case {
+        const char* name;
+        std::string text;
+        const char* rule;
+        std::string marker;
+    };
+    auto missing = std::regex_replace(original, std::regex("<assignedCustodian>[^]*?</assignedCustodian>"),
+                                      "<assignedCustodian></assignedCustodian>");
+    auto bad_time = std::regex_replace(original, std::regex(R"(<effectiveTime value="20210409153500\+0100" />)"),
+                                       R"(<effectiveTime value="le 9 avril SECRET" />)");
+    auto bad_class = std::regex_replace(original, std::regex(R"(<ClinicalDocument )"), R"(<ClinicalDocument classCode="XXX" )");
+    const std::vector<Case> cases = {
+        {"missing.xml", missing, "cda.schema.missing-element", "<assignedCustodian></assignedCustodian>"},
+        {"time.xml", bad_time, "cda.schema.bad-attribute-value", "SECRET"},
+        {"class.xml", bad_class, "cda.schema.bad-attribute-value", "classCode=\"XXX\""},
+    };
+    std::vector<std::string> args{"validate", "--jobs", "2", "--format", "json", "--schemas", schema_option(*kit)};
+    for (const auto& c : cases) {
+        write_file(dir / c.name, c.text);
+        args.push_back((dir / c.name).string());
+    }
+    auto r = run_healthdoc(args, "", {k_no_rules});
+    CHECK(r.exit_code == 1);
+    auto report = nlohmann::json::parse(r.out);
+    REQUIRE(report["documents"].size() == cases.size());
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        const auto& document = report["documents"][i];
+        INFO(cases[i].name << ": " << document.dump());
+        CHECK(document["file"] == (dir / cases[i].name).string());
+        REQUIRE(document["diagnostics"].size() >= 1);
+        CHECK(document["diagnostics"][0]["rule"] == cases[i].rule);
+        CHECK(document["diagnostics"][0]["location"]["line"] == line_of(cases[i].text, cases[i].marker));
+        CHECK(r.out.find("SECRET") == std::string::npos);
+    }
+}
+
+TEST_CASE("cli::validate_ans_folder_keeps_order") {
+    auto kit = REQUIRE_SHARED(k_kit);
+    if (!kit) return;
+    auto r = run_healthdoc({"validate", "-q", "--jobs", "2", "--format", "json", "--schemas", schema_option(*kit),
+                            (*kit / "ExemplesCDA").string()});
+    CHECK(r.exit_code == 0);
+    auto report = nlohmann::json::parse(r.out);
+    std::vector<std::string> files;
+    for (const auto& document : report["documents"]) files.push_back(document["file"].get<std::string>());
+    CHECK(files.size() >= 60);
+    CHECK(std::is_sorted(files.begin(), files.end()));
+}
+
+TEST_CASE("cli::validate_schema_refusals") {
+    TempDir dir;
+    write_file(dir / "ok.xml", "<?xml version=\"1.0\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\"/>\n");
+    SUBCASE("a schema including a remote file is refused without network: 2") {
+        write_file(dir / "CDA.xsd", "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
+                                    "<xs:include schemaLocation='https://192.0.2.1/voc.xsd'/></xs:schema>");
+        auto r = run_healthdoc({"validate", "--schemas", dir.path().string(), (dir / "ok.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("https://192.0.2.1/voc.xsd") != std::string::npos);
+        CHECK(r.err.find("never fetches schemas over the network") != std::string::npos);
+    }
+    SUBCASE("a --schemas folder without a CDA schema: 2") {
+        auto r = run_healthdoc({"validate", "--schemas", dir.path().string(), (dir / "ok.xml").string()}, "", {k_no_rules});
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("no CDA schema") != std::string::npos);
     }
 }

@@ -1,3 +1,4 @@
+#include "cda/schema_locator.hpp"
 #include "cda/validation.hpp"
 #include "formats/errors.hpp"
 #include "tests/support/test_support.hpp"
@@ -198,6 +199,93 @@ TEST_CASE("cda::validation_schema_location") {
                                     "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
                                     "<xs:include schemaLocation='http://192.0.2.1/evil.xsd'/></xs:schema>");
         settings.schemas = (dir / "CDA.xsd").string();
-        CHECK_THROWS_AS(Validator(settings, setup), healthdoc::UsageError);
+        Validator validator(settings, setup); // compiles in the background
+        CHECK_THROWS_AS(validator.wait_until_ready(), healthdoc::UsageError);
+        CHECK_THROWS_AS(validator.validate(SourceText("a.xml", "<ClinicalDocument xmlns='urn:hl7-org:v3'/>")),
+                        healthdoc::UsageError);
+    }
+}
+
+TEST_CASE("cda::validation_validate_all") {
+    auto kit = REQUIRE_SHARED(k_ans);
+    if (!kit) return;
+    healthdoc::test::TempDir dir;
+    auto original = healthdoc::test::read_file(*kit / "ExemplesCDA/VAC-NOTE_2023.01.xml");
+    healthdoc::test::write_file(dir / "good.xml", original);
+    healthdoc::test::write_file(dir / "bad.xml", std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"),
+                                                                     "$1\n  <frobnicate/>"));
+    healthdoc::test::write_file(dir / "note.json", "{\"resourceType\": \"Patient\"}");
+    ValidationSettings settings;
+    settings.schemas = (*kit / "infrastructure/cda/CDA_extended.xsd").string();
+    healthdoc::formats::Diagnostics setup;
+    // A fresh validator: its schema compiles while the inputs are parsed ahead.
+    Validator validator(settings, setup);
+    std::vector<healthdoc::formats::InputRef> inputs;
+    for (int round = 0; round < 5; ++round)
+        for (const char* name : {"bad.xml", "good.xml", "missing.xml", "note.json"})
+            inputs.push_back({(dir / name).string()});
+    auto reports = validator.validate_all(inputs, 2);
+    REQUIRE(reports.size() == inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        INFO(inputs[i].path);
+        CHECK(reports[i].file == inputs[i].path);
+        switch (i % 4) {
+        case 0:
+            REQUIRE(reports[i].diagnostics.size() == 1);
+            CHECK(reports[i].diagnostics.items().front().rule == "cda.schema.unexpected-element");
+            CHECK(reports[i].diagnostics.items().front().location.line == 44);
+            break;
+        case 1: CHECK(reports[i].diagnostics.empty()); break;
+        case 2:
+            CHECK(reports[i].unreadable);
+            CHECK(reports[i].diagnostics.items().front().rule == "io.read.failed");
+            break;
+        case 3:
+            CHECK(reports[i].kind == "fhir-json");
+            CHECK(reports[i].diagnostics.empty());
+            break;
+        }
+        CHECK(reports[i].seconds >= 0.0);
+    }
+}
+
+TEST_CASE("cda::schema_locator") {
+    using healthdoc::cda::find_cda_schema_in;
+    using healthdoc::cda::locate_cda_schema;
+    healthdoc::test::TempDir dir;
+    auto schema = [&](const std::string& relative) {
+        healthdoc::test::write_file(dir / relative, "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'/>");
+        return dir / relative;
+    };
+    SUBCASE("an empty folder has no schema") { CHECK_FALSE(find_cda_schema_in(dir.path())); }
+    SUBCASE("CDA_extended.xsd before CDA.xsd before CDA_SDTC.xsd, whatever their depth") {
+        schema("CDA_SDTC.xsd");
+        schema("a/CDA.xsd");
+        CHECK(find_cda_schema_in(dir.path()) == dir / "a/CDA.xsd");
+        schema("a/b/c/CDA_extended.xsd");
+        CHECK(find_cda_schema_in(dir.path()) == dir / "a/b/c/CDA_extended.xsd");
+    }
+    SUBCASE("the shallowest of two files with the same name") {
+        schema("z/y/CDA.xsd");
+        schema("x/CDA.xsd");
+        CHECK(find_cda_schema_in(dir.path()) == dir / "x/CDA.xsd");
+    }
+    SUBCASE("--schemas: a file is used as it is; a folder without a schema is a usage error") {
+        auto any = schema("mine.xsd");
+        CHECK(locate_cda_schema(any.string(), std::nullopt) == any);
+        healthdoc::test::write_file(dir / "empty/readme.txt", "x");
+        CHECK_THROWS_WITH_AS(locate_cda_schema((dir / "empty").string(), std::nullopt),
+                             doctest::Contains("no CDA schema"), healthdoc::UsageError);
+        CHECK_THROWS_WITH_AS(locate_cda_schema((dir / "nope").string(), std::nullopt),
+                             doctest::Contains("no such file or folder"), healthdoc::UsageError);
+    }
+    SUBCASE("an installed ANS pack, then any pack holding a CDA schema") {
+        if (std::getenv("HEALTHDOC_SCHEMAS")) return; // the environment would win
+        CHECK_FALSE(locate_cda_schema(std::nullopt, (dir / "rules").string()));
+        schema("rules/hl7/schema/CDA.xsd");
+        CHECK(locate_cda_schema(std::nullopt, (dir / "rules").string()) == dir / "rules/hl7/schema/CDA.xsd");
+        schema("rules/ans/infrastructure/cda/CDA_extended.xsd");
+        CHECK(locate_cda_schema(std::nullopt, (dir / "rules").string()) ==
+              dir / "rules/ans/infrastructure/cda/CDA_extended.xsd");
     }
 }
