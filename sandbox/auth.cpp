@@ -1,0 +1,58 @@
+#include "sandbox/auth.hpp"
+
+#include "formats/errors.hpp"
+
+#include <cctype>
+#include <cstdlib>
+#include <fstream>
+
+namespace healthdoc::sandbox {
+namespace {
+
+std::string trim(const std::string& text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return "";
+    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+} // namespace
+
+std::string read_token_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError("cannot read the token file " + path.string());
+    std::string line;
+    std::getline(in, line);
+    auto token = trim(line);
+    if (token.empty()) throw UsageError("the token file " + path.string() + " is empty");
+    return token;
+}
+
+std::string read_token_env(const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    std::string token = value ? trim(value) : "";
+    if (token.empty()) throw UsageError("the environment variable " + name + " holding the token is unset or empty");
+    return token;
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+    unsigned char difference = a.size() == b.size() ? 0 : 1;
+    std::size_t length = std::max(a.size(), b.size());
+    for (std::size_t i = 0; i < length; ++i) {
+        unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+        unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+        difference = static_cast<unsigned char>(difference | (x ^ y));
+    }
+    return difference == 0;
+}
+
+bool BearerAuth::accepts(const std::string& authorization) const {
+    if (!m_token) return true;
+    std::string value = trim(authorization);
+    if (value.size() < 7) return false;
+    std::string scheme = value.substr(0, 7);
+    for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (scheme != "bearer ") return false;
+    return constant_time_equal(trim(value.substr(7)), *m_token);
+}
+
+} // namespace healthdoc::sandbox

@@ -1,0 +1,35 @@
+// The sandbox's optional bearer-token requirement (RFC 6750). The token never leaves this
+// object: it is not printed, logged or echoed in any answer.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace healthdoc::sandbox {
+
+// Reads the token from a file (first line, surrounding blanks removed). Throws InputError when
+// the file cannot be read, UsageError when it is empty.
+std::string read_token_file(const std::filesystem::path& path);
+// Reads the token from environment variable `name`. Throws UsageError when unset or empty.
+std::string read_token_env(const std::string& name);
+
+// Checks Authorization headers against the expected token in constant time.
+class BearerAuth {
+public:
+    // No token: every request is accepted.
+    explicit BearerAuth(std::optional<std::string> token = std::nullopt) : m_token(std::move(token)) {}
+
+    bool required() const noexcept { return m_token.has_value(); }
+    // True when no token is required, or `authorization` is "Bearer <token>" (scheme compared
+    // without case) with exactly the expected token.
+    bool accepts(const std::string& authorization) const;
+
+private:
+    std::optional<std::string> m_token;
+};
+
+// Compares two strings in time that depends only on their lengths.
+bool constant_time_equal(const std::string& a, const std::string& b);
+
+} // namespace healthdoc::sandbox

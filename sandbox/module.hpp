@@ -1,1 +1,0 @@
-// Module sandbox: filled in by its issue.

@@ -1,0 +1,84 @@
+// TLS and mutual TLS, with a test CA made here by the openssl command line tool.
+#include "formats/errors.hpp"
+#include "sandbox/server.hpp"
+#include "tests/support/test_support.hpp"
+
+#include <httplib.h>
+
+#include <cstdlib>
+
+using healthdoc::sandbox::SandboxServer;
+using healthdoc::sandbox::SandboxSettings;
+using healthdoc::test::TempDir;
+
+namespace {
+
+bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+
+// Makes <name>.pem / <name>.key signed by `ca` (or self-signed CA when ca is empty) in `dir`.
+bool make_certificate(const TempDir& dir, const std::string& name, const std::string& ca, const std::string& subject) {
+    std::string d = "'" + dir.path().string() + "/";
+    std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + d + name + ".key'";
+    if (ca.empty())
+        return run("openssl req -x509 " + key + " -out " + d + name + ".pem' -days 2 -subj '/CN=" + subject + "'");
+    healthdoc::test::write_file(dir / "san.ext", "subjectAltName=IP:127.0.0.1\n");
+    return run("openssl req " + key + " -out " + d + name + ".csr' -subj '/CN=" + subject + "'") &&
+           run("openssl x509 -req -in " + d + name + ".csr' -CA " + d + ca + ".pem' -CAkey " + d + ca +
+               ".key' -CAcreateserial -out " + d + name + ".pem' -days 2 -extfile " + d + "san.ext'");
+}
+
+} // namespace
+
+TEST_CASE("sandbox::tls") {
+    TempDir dir;
+    if (!run("openssl version")) {
+        MESSAGE("SKIPPED: the openssl command is not available");
+        return;
+    }
+    REQUIRE(make_certificate(dir, "ca", "", "healthdoc test CA"));
+    REQUIRE(make_certificate(dir, "server", "ca", "127.0.0.1"));
+    REQUIRE(make_certificate(dir, "client", "ca", "healthdoc test client"));
+    REQUIRE(make_certificate(dir, "rogue_ca", "", "rogue CA"));
+    REQUIRE(make_certificate(dir, "rogue", "rogue_ca", "rogue client"));
+    auto path = [&](const char* name) { return (dir / name).string(); };
+
+    SandboxSettings settings;
+    settings.database = dir / "sandbox.sqlite";
+    settings.tls_cert = dir / "server.pem";
+    settings.tls_key = dir / "server.key";
+
+    SUBCASE("HTTPS") {
+        SandboxServer server(settings);
+        server.start();
+        CHECK(server.fhir_base().rfind("https://127.0.0.1:", 0) == 0);
+        httplib::SSLClient client("127.0.0.1", server.port());
+        client.set_ca_cert_path(path("ca.pem").c_str());
+        client.enable_server_certificate_verification(true);
+        auto res = client.Get("/fhir/metadata");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+    }
+    SUBCASE("mutual TLS: the right client certificate only") {
+        settings.client_ca = dir / "ca.pem";
+        SandboxServer server(settings);
+        server.start();
+        httplib::SSLClient good("127.0.0.1", server.port(), path("client.pem"), path("client.key"));
+        good.set_ca_cert_path(path("ca.pem").c_str());
+        good.enable_server_certificate_verification(true);
+        auto res = good.Get("/fhir/metadata");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+
+        httplib::SSLClient anonymous("127.0.0.1", server.port());
+        anonymous.set_ca_cert_path(path("ca.pem").c_str());
+        CHECK_FALSE(anonymous.Get("/fhir/metadata"));
+
+        httplib::SSLClient rogue("127.0.0.1", server.port(), path("rogue.pem"), path("rogue.key"));
+        rogue.set_ca_cert_path(path("ca.pem").c_str());
+        CHECK_FALSE(rogue.Get("/fhir/metadata"));
+    }
+    SUBCASE("unusable certificate files are a usage error") {
+        settings.tls_key = dir / "client.key"; // does not match server.pem
+        CHECK_THROWS_AS(SandboxServer{settings}, healthdoc::UsageError);
+    }
+}
