@@ -1,6 +1,7 @@
 #include "push/ledger.hpp"
 
 #include "formats/errors.hpp"
+#include "push/sqlite_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -10,25 +11,6 @@
 
 namespace healthdoc::push {
 namespace {
-
-struct Statement {
-    sqlite3_stmt* stmt = nullptr;
-    Statement(sqlite3* db, const char* sql) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK)
-            throw OutputError(std::string("ledger: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    void bind(int index, const std::string& text) {
-        sqlite3_bind_text(stmt, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    }
-};
-
-std::string column_text(sqlite3_stmt* stmt, int index) {
-    const auto* text = sqlite3_column_text(stmt, index);
-    return text ? reinterpret_cast<const char*>(text) : "";
-}
 
 LedgerState parse_state(const std::string& text) {
     if (text == "accepted") return LedgerState::accepted;
@@ -45,14 +27,14 @@ std::string now_utc() {
     return buffer;
 }
 
-LedgerEntry read_entry(sqlite3_stmt* stmt) {
+LedgerEntry read_entry(const SqliteStatement& row) {
     LedgerEntry entry;
-    entry.key = LedgerKey{column_text(stmt, 0), column_text(stmt, 1), column_text(stmt, 2)};
-    entry.state = parse_state(column_text(stmt, 3));
-    entry.server_ids = column_text(stmt, 4);
-    entry.reason = column_text(stmt, 5);
-    entry.attempts = sqlite3_column_int(stmt, 6);
-    entry.updated_at = column_text(stmt, 7);
+    entry.key = LedgerKey{row.text(0), row.text(1), row.text(2)};
+    entry.state = parse_state(row.text(3));
+    entry.server_ids = row.text(4);
+    entry.reason = row.text(5);
+    entry.attempts = sqlite3_column_int(row.get(), 6);
+    entry.updated_at = row.text(7);
     return entry;
 }
 
@@ -111,34 +93,35 @@ void Ledger::execute(const char* sql) const {
 
 std::optional<LedgerEntry> Ledger::find(const LedgerKey& key) const {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, (std::string("SELECT ") + k_columns +
-                       " FROM submissions WHERE endpoint=?1 AND document_id=?2 AND content_hash=?3")
-                          .c_str());
+    SqliteStatement s(m_db,
+                      std::string("SELECT ") + k_columns +
+                          " FROM submissions WHERE endpoint=?1 AND document_id=?2 AND content_hash=?3",
+                      m_path.string() + ": ledger");
     s.bind(1, key.endpoint);
     s.bind(2, key.document_id);
     s.bind(3, key.content_hash);
-    if (sqlite3_step(s.stmt) == SQLITE_ROW) return read_entry(s.stmt);
+    if (s.step() == SQLITE_ROW) return read_entry(s);
     return std::nullopt;
 }
 
 void Ledger::upsert(const LedgerKey& key, LedgerState state, const std::string* server_ids, const std::string* reason,
                     bool count_attempt) {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, "INSERT INTO submissions (endpoint, document_id, content_hash, state, server_ids, reason,"
+    SqliteStatement s(m_db, "INSERT INTO submissions (endpoint, document_id, content_hash, state, server_ids, reason,"
                       " attempts, updated_at) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), coalesce(?6, ''), ?7, ?8)"
                       " ON CONFLICT (endpoint, document_id, content_hash) DO UPDATE SET state=excluded.state,"
                       " server_ids=coalesce(?5, server_ids), reason=coalesce(?6, reason),"
-                      " attempts=attempts + ?7, updated_at=excluded.updated_at");
+                      " attempts=attempts + ?7, updated_at=excluded.updated_at",
+                      m_path.string() + ": ledger write failed");
     s.bind(1, key.endpoint);
     s.bind(2, key.document_id);
     s.bind(3, key.content_hash);
     s.bind(4, std::string(to_string(state)));
     if (server_ids) s.bind(5, *server_ids);
     if (reason) s.bind(6, *reason);
-    sqlite3_bind_int(s.stmt, 7, count_attempt ? 1 : 0);
+    s.bind_int(7, count_attempt ? 1 : 0);
     s.bind(8, now_utc());
-    if (sqlite3_step(s.stmt) != SQLITE_DONE)
-        throw OutputError(m_path.string() + ": ledger write failed: " + sqlite3_errmsg(m_db));
+    s.step();
 }
 
 void Ledger::mark_sending(const LedgerKey& key) {
@@ -157,9 +140,10 @@ void Ledger::mark_refused(const LedgerKey& key, const std::string& reason) {
 
 std::vector<LedgerEntry> Ledger::entries() const {
     std::lock_guard lock(m_mutex);
-    Statement s(m_db, (std::string("SELECT ") + k_columns + " FROM submissions ORDER BY rowid").c_str());
+    SqliteStatement s(m_db, std::string("SELECT ") + k_columns + " FROM submissions ORDER BY rowid",
+                      m_path.string() + ": ledger");
     std::vector<LedgerEntry> out;
-    while (sqlite3_step(s.stmt) == SQLITE_ROW) out.push_back(read_entry(s.stmt));
+    while (s.step() == SQLITE_ROW) out.push_back(read_entry(s));
     return out;
 }
 

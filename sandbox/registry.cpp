@@ -1,6 +1,7 @@
 #include "sandbox/registry.hpp"
 
 #include "formats/errors.hpp"
+#include "push/sqlite_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -11,29 +12,11 @@
 namespace healthdoc::sandbox {
 namespace {
 
-struct Statement {
-    sqlite3* db = nullptr;
-    sqlite3_stmt* stmt = nullptr;
-    Statement(sqlite3* database, const std::string& sql) : db(database) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
-            throw OutputError(std::string("sandbox registry: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    void bind(int index, const std::string& text) {
-        sqlite3_bind_text(stmt, index, text.c_str(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    }
-    void bind_blob(int index, const std::string& bytes) {
-        sqlite3_bind_blob64(stmt, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-    }
-    // SQLITE_ROW or SQLITE_DONE; throws on anything else.
-    int step() {
-        int rc = sqlite3_step(stmt);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            throw OutputError(std::string("sandbox registry: ") + sqlite3_errmsg(db));
-        return rc;
-    }
+// The shared statement wrapper, with the raw handle at hand for column reads.
+struct Statement : push::SqliteStatement {
+    Statement(sqlite3* database, const std::string& sql)
+        : SqliteStatement(database, sql, "sandbox registry"), stmt(get()) {}
+    sqlite3_stmt* stmt;
 };
 
 std::string column_text(sqlite3_stmt* stmt, int index) {
