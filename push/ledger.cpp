@@ -1,5 +1,7 @@
 #include "push/ledger.hpp"
 
+#include "formats/text_utils.hpp"
+
 #include "formats/errors.hpp"
 #include "push/sqlite_statement.hpp"
 
@@ -16,15 +18,6 @@ LedgerState parse_state(const std::string& text) {
     if (text == "accepted") return LedgerState::accepted;
     if (text == "refused") return LedgerState::refused;
     return LedgerState::sending;
-}
-
-std::string now_utc() {
-    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
 }
 
 LedgerEntry read_entry(const SqliteStatement& row) {
@@ -120,7 +113,7 @@ void Ledger::upsert(const LedgerKey& key, LedgerState state, const std::string* 
     if (server_ids) s.bind(5, *server_ids);
     if (reason) s.bind(6, *reason);
     s.bind_int(7, count_attempt ? 1 : 0);
-    s.bind(8, now_utc());
+    s.bind(8, formats::utc_timestamp_now());
     s.step();
 }
 

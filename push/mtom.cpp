@@ -1,5 +1,7 @@
 #include "push/mtom.hpp"
 
+#include "formats/text_utils.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -21,21 +23,6 @@ std::string strip_brackets(std::string id) {
     id = trim(id);
     if (id.size() >= 2 && id.front() == '<' && id.back() == '>') id = id.substr(1, id.size() - 2);
     return id;
-}
-
-// RFC 2392: a cid URL is the Content-ID with URL escapes.
-std::string percent_decode(const std::string& text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
 }
 
 MimePart parse_part(const std::string& raw) {
@@ -76,7 +63,7 @@ MimePart parse_part(const std::string& raw) {
 
 const MimePart* MultipartRelated::find(const std::string& cid) const {
     std::string id = cid;
-    if (lower(id.substr(0, 4)) == "cid:") id = percent_decode(id.substr(4));
+    if (lower(id.substr(0, 4)) == "cid:") id = formats::percent_decode(id.substr(4));
     id = strip_brackets(id);
     for (const auto& part : parts)
         if (part.content_id == id) return &part;

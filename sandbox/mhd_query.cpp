@@ -1,5 +1,7 @@
 // ITI-67 (Find Document References) and ITI-68 (Retrieve Document) of the sandbox.
 #include "formats/base64.hpp"
+
+#include "formats/text_utils.hpp"
 #include "formats/ids.hpp"
 #include "sandbox/mhd_recipient.hpp"
 
@@ -109,7 +111,7 @@ HttpAnswer capability_statement() {
     Json statement;
     statement["resourceType"] = "CapabilityStatement";
     statement["status"] = "active";
-    statement["date"] = now_utc();
+    statement["date"] = formats::utc_timestamp_now();
     statement["kind"] = "instance";
     statement["software"] = Json{{"name", "healthdoc sandbox"}};
     statement["fhirVersion"] = "4.0.1";

@@ -1,5 +1,7 @@
 #include "sandbox/mhd_recipient.hpp"
 
+#include "formats/text_utils.hpp"
+
 #include "formats/base64.hpp"
 #include "formats/hash.hpp"
 #include "formats/ids.hpp"
@@ -38,20 +40,6 @@ bool is_submission_set(const Json& list) {
     return false;
 }
 
-std::string percent_decode(const std::string& text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-            std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
 struct PatientKey {
     std::string system;
     std::string value;
@@ -79,7 +67,7 @@ bool resolve_subject(const Json& subject, const Json& document, const std::map<s
     if (reference.empty()) return false;
     const std::string conditional = "Patient?identifier=";
     if (reference.rfind(conditional, 0) == 0) {
-        std::string token = percent_decode(reference.substr(conditional.size()));
+        std::string token = formats::percent_decode(reference.substr(conditional.size()));
         auto bar = token.find('|');
         key.system = bar == std::string::npos ? "" : token.substr(0, bar);
         key.value = bar == std::string::npos ? token : token.substr(bar + 1);
@@ -148,7 +136,7 @@ void check_document(const Json& doc, const std::string& path, const std::map<std
     stored.id = formats::random_uuid();
     stored.entry_uuid = "urn:uuid:" + formats::random_uuid();
     stored.transport = "mhd";
-    stored.created = now_utc();
+    stored.created = formats::utc_timestamp_now();
     const Json* master = member(doc, "masterIdentifier");
     stored.master_system = master ? text_of(*master, "system") : "";
     stored.master_value = master ? text_of(*master, "value") : "";
@@ -323,7 +311,7 @@ HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, 
     if (outcome.missing_target)
         return operation_outcome(422, std::vector<Problem>{{"not-found", "DocumentReference.relatesTo", "The document to replace is not stored in this sandbox.", "XDSUnresolvedReferenceException"}});
 
-    std::string when = now_utc();
+    std::string when = formats::utc_timestamp_now();
     Json response;
     response["resourceType"] = "Bundle";
     response["id"] = formats::random_uuid();

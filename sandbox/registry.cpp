@@ -1,5 +1,7 @@
 #include "sandbox/registry.hpp"
 
+#include "formats/text_utils.hpp"
+
 #include "formats/errors.hpp"
 #include "push/sqlite_statement.hpp"
 
@@ -92,15 +94,6 @@ std::optional<std::string> resolve_locked(sqlite3* db, const Replacement& target
 }
 
 } // namespace
-
-std::string now_utc() {
-    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 Registry::Registry(const std::filesystem::path& path) : m_path(path) {
     std::error_code ec;

@@ -97,7 +97,5 @@ private:
     mutable std::mutex m_mutex;
 };
 
-// Current UTC time as ISO 8601 with seconds ("2024-05-01T12:00:00Z").
-std::string now_utc();
 
 } // namespace healthdoc::sandbox

@@ -1,5 +1,7 @@
 #include "sandbox/xds_repository.hpp"
 
+#include "formats/text_utils.hpp"
+
 #include "formats/base64.hpp"
 #include "formats/hash.hpp"
 #include "formats/ids.hpp"
@@ -221,7 +223,7 @@ HttpAnswer provide_and_register(Registry& registry, const std::string& body, con
         stored.content_type = entry.mime_type;
         stored.size = static_cast<std::int64_t>(bytes.size());
         stored.sha1_hex = sha1;
-        stored.created = now_utc();
+        stored.created = formats::utc_timestamp_now();
         stored.transport = "xds";
         stored.submission_set = metadata.submission_unique_id;
         stored.content = bytes;

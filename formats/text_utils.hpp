@@ -1,0 +1,14 @@
+// Small text helpers shared by the transports and the sandbox.
+#pragma once
+
+#include <string>
+
+namespace healthdoc::formats {
+
+// Decodes %XX escapes (RFC 3986 section 2.1); malformed escapes are kept as written.
+std::string percent_decode(const std::string& text);
+
+// The current time as ISO 8601 UTC with seconds, e.g. "2026-11-28T20:41:05Z".
+std::string utc_timestamp_now();
+
+} // namespace healthdoc::formats
