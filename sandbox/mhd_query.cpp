@@ -1,8 +1,8 @@
 // ITI-67 (Find Document References) and ITI-68 (Retrieve Document) of the sandbox.
 #include "formats/base64.hpp"
 
-#include "formats/text_utils.hpp"
 #include "formats/ids.hpp"
+#include "formats/text_utils.hpp"
 #include "sandbox/mhd_recipient.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,11 +1,10 @@
 #include "sandbox/xds_repository.hpp"
 
-#include "formats/text_utils.hpp"
-
 #include "formats/base64.hpp"
 #include "formats/hash.hpp"
 #include "formats/ids.hpp"
 #include "formats/xml_document.hpp"
+#include "formats/text_utils.hpp"
 #include "push/mtom.hpp"
 #include "sandbox/xds_metadata.hpp"
 
