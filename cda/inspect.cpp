@@ -1,5 +1,7 @@
 #include "cda/inspect.hpp"
 
+#include "cda/header.hpp"
+
 #include "formats/json_document.hpp"
 
 #include "formats/detect.hpp"
@@ -46,25 +48,6 @@ std::string collapse_space(std::string_view text) {
         out.push_back(c);
     }
     return out;
-}
-
-// Next element in document order below `scope`, without recursion.
-pugi::xml_node next_in_document_order(pugi::xml_node node, const pugi::xml_node& scope) {
-    if (auto first = node.first_child()) return first;
-    while (node && node != scope) {
-        if (auto sibling = node.next_sibling()) return sibling;
-        node = node.parent();
-    }
-    return {};
-}
-
-// The CDA root: the document element, or for an ANS auto-presentable document the
-// ClinicalDocument embedded in the stylesheet.
-pugi::xml_node find_clinical_document(const XmlDocument& document) {
-    auto root = document.root();
-    for (auto node = root; node; node = next_in_document_order(node, root))
-        if (is_element(node, "ClinicalDocument", k_hl7_v3)) return node;
-    return {};
 }
 
 // CDA R2 header (POCD_HD000040): the identifying fields an XDS submission and a human need.
@@ -166,7 +149,7 @@ void inspect_xml(const formats::SourceText& source, const formats::Detection& de
     switch (detection.format) {
     case formats::Format::cda:
     case formats::Format::cda_autopresentable: {
-        auto clinical_document = find_clinical_document(*document);
+        auto clinical_document = find_clinical_document(document->root());
         if (!clinical_document) {
             report.diagnostics.report(formats::Severity::error, "cda.inspect.no-clinical-document",
                                       "no ClinicalDocument element in namespace urn:hl7-org:v3 was found",

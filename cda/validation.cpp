@@ -1,5 +1,7 @@
 #include "cda/validation.hpp"
 
+#include "cda/header.hpp"
+
 #include "cda/schema_locator.hpp"
 #include "cda/xsd_schema.hpp"
 #include "formats/errors.hpp"
@@ -14,31 +16,6 @@ namespace healthdoc::cda {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* k_hl7_v3 = "urn:hl7-org:v3";
-
-bool is_clinical_document(const pugi::xml_node& node) {
-    return node.type() == pugi::node_element &&
-           formats::XmlDocument::local_name(node.name()) == "ClinicalDocument" &&
-           formats::XmlDocument::namespace_uri(node) == k_hl7_v3;
-}
-
-// The ClinicalDocument element: the root, or the one inside an ANS auto-presentable
-// stylesheet. Iterative, so a deep stylesheet cannot exhaust the stack.
-pugi::xml_node find_clinical_document(const pugi::xml_node& root) {
-    if (is_clinical_document(root)) return root;
-    std::vector<pugi::xml_node> stack{root};
-    while (!stack.empty()) {
-        auto node = stack.back();
-        stack.pop_back();
-        for (auto child = node.last_child(); child; child = child.previous_sibling()) {
-            if (child.type() != pugi::node_element) continue;
-            if (is_clinical_document(child)) return child;
-            stack.push_back(child);
-        }
-    }
-    return {};
-}
 
 bool is_cda(formats::Format format) {
     return format == formats::Format::cda || format == formats::Format::cda_autopresentable;
