@@ -1,6 +1,7 @@
 #include "cda/inspect.hpp"
 
 #include "cda/header.hpp"
+#include "cda/xds_metadata.hpp"
 
 #include "formats/json_document.hpp"
 
@@ -157,6 +158,10 @@ void inspect_xml(const formats::SourceText& source, const formats::Detection& de
             return;
         }
         report.details["document"] = cda_header(clinical_document);
+        // XDS metadata are computed on the bytes as stored (the hash the registry checks).
+        auto entry = map_xds_metadata(read_header(clinical_document), source.bytes(), detection.format,
+                                      report.diagnostics);
+        report.details["xds"] = to_json(entry);
         return;
     }
     case formats::Format::fhir_xml: report.details["resource"] = fhir_xml_resource(root); return;
