@@ -72,7 +72,9 @@ XdsDocumentEntry map_xds_metadata(const CdaHeader& header, std::string_view byte
                                   formats::Diagnostics& out) {
     XdsDocumentEntry e;
     auto missing = [&](const std::string& field, const std::string& source) {
-        out.report(formats::Severity::error, "cda.xds.missing-" + field,
+        // A warning: the document may be a good CDA document that is not ready for the DMP yet;
+        // the push escalates these to errors before sending.
+        out.report(formats::Severity::warning, "cda.xds.missing-" + field,
                    "XDS " + field + " cannot be derived: " + source + " is missing");
     };
     e.unique_id = header.id.extension.empty() ? header.id.root : header.id.root + "^" + header.id.extension;

@@ -39,7 +39,7 @@ struct XdsDocumentEntry {
 };
 
 // Maps `header` (read from `bytes`, detected as `format`) to an XDS document entry. Reports
-// `cda.xds.missing-<field>` errors for required metadata that the header lacks, and an
+// `cda.xds.missing-<field>` warnings for required metadata that the header lacks, and an
 // information when a mapping table needed offline is not available.
 XdsDocumentEntry map_xds_metadata(const CdaHeader& header, std::string_view bytes, formats::Format format,
                                   formats::Diagnostics& out);
