@@ -4,6 +4,7 @@
 #include "formats/input_files.hpp"
 
 #include <chrono>
+#include <iostream>
 #include <memory>
 
 namespace healthdoc::cli {
@@ -27,8 +28,15 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     formats::RunReport run;
     run.command = "validate";
     cda::Validator validator(settings, run.run_diagnostics);
+    auto inputs = formats::expand_inputs(options.inputs);
+    if (global.verbose) {
+        auto schema = validator.schema_path();
+        std::cerr << "healthdoc: CDA schema: " << (schema.empty() ? std::string("none (layer skipped)") : schema) << '\n'
+                  << "healthdoc: " << inputs.size() << " input(s), jobs: "
+                  << (global.jobs == 0 ? std::string("one per core") : std::to_string(global.jobs)) << '\n';
+    }
 
-    run.documents = validator.validate_all(formats::expand_inputs(options.inputs), global.jobs);
+    run.documents = validator.validate_all(inputs, global.jobs);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return finish_run(run, options.report, global);
 }

@@ -94,6 +94,11 @@ TEST_CASE("cli::validate_mutated_document") {
         r = run_healthdoc({"validate", "--warnings-as-errors", (dir / "good.xml").string()}, "", {k_no_rules});
         CHECK(r.exit_code == 1);
     }
+    SUBCASE("--verbose says which schema is used") {
+        auto r = run_healthdoc({"validate", "--verbose", "--schemas", schema_option(*kit), (dir / "good.xml").string()});
+        CHECK(r.exit_code == 0);
+        CHECK(r.err.find("healthdoc: CDA schema: " + schema_option(*kit)) != std::string::npos);
+    }
     SUBCASE("HEALTHDOC_SCHEMAS names the schema") {
         auto r = run_healthdoc({"validate", (dir / "bad.xml").string()}, "",
                                {k_no_rules, "HEALTHDOC_SCHEMAS=" + schema_option(*kit)});
