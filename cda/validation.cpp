@@ -1,5 +1,7 @@
 #include "cda/validation.hpp"
 
+#include "cda/cisis/header_rules.hpp"
+
 #include "cda/header.hpp"
 
 #include "cda/schema_locator.hpp"
@@ -27,8 +29,9 @@ bool is_cda(formats::Format format) {
 class XsdLayer final : public ValidationLayer {
 public:
     explicit XsdLayer(std::filesystem::path path)
-        : m_schema(std::async(std::launch::async, [path] { return std::shared_ptr<XsdSchema>(XsdSchema::load(path)); })
-                       .share()) {}
+        : m_schema(std::async(std::launch::async, [path] {
+                       return std::shared_ptr<XsdSchema>(XsdSchema::load(path));
+                   }).share()) {}
     std::string_view name() const override { return "cda-schema"; }
     bool applies_to(formats::Format format) const override { return is_cda(format); }
     bool ready() const override { return m_schema.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
@@ -77,6 +80,8 @@ Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& s
                      "no CDA schema found (use --schemas DIR, HEALTHDOC_SCHEMAS, or install the ANS kit with "
                      "`healthdoc packages install`); the schema layer was skipped");
     }
+    if (settings.cisis_header_rules)
+        m_layers.push_back(make_cisis_header_layer(load_value_sets(settings.value_sets, settings.rules_dir, setup)));
 }
 
 Validator::~Validator() = default;
@@ -106,7 +111,8 @@ void Validator::prepare(const formats::SourceText& source, Prepared& p) const {
         break;
     case formats::Format::fhir_json:
     case formats::Format::json:
-        p.json = formats::parse_json(source, p.report.diagnostics, {m_settings.limits.max_bytes, m_settings.limits.max_depth});
+        p.json = formats::parse_json(source, p.report.diagnostics,
+                                     {m_settings.limits.max_bytes, m_settings.limits.max_depth});
         break;
     case formats::Format::pdf:
     case formats::Format::text:

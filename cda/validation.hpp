@@ -1,6 +1,6 @@
 // The validation pipeline: given any input, detect what it is, parse it (well-formedness), then
-// run the layers that apply (the CDA schema now; the CI-SIS rules and schematron layers that
-// later issues add). Compiled once per run, then used from many threads at once.
+// run the layers that apply: the CDA schema, then the built-in CI-SIS header rules (each
+// independent of the other), then any layer a caller adds. Compiled once per run, then used from many threads at once.
 #pragma once
 
 #include "formats/detect.hpp"
@@ -20,12 +20,13 @@
 
 namespace healthdoc::cda {
 
-
 // Where definitions come from and which layers to run. Empty optionals mean "find it the
 // usual way" (options, then environment variables, then installed packs).
 struct ValidationSettings {
-    std::optional<std::string> schemas;  // --schemas DIR or FILE
-    std::optional<std::string> rules_dir;// where CDA rules packs are installed
+    std::optional<std::string> schemas;    // --schemas DIR or FILE
+    std::optional<std::string> rules_dir;  // where CDA rules packs are installed
+    std::optional<std::string> value_sets; // --value-sets DIR: IHE SVS files replacing built-in sets
+    bool cisis_header_rules = true;        // the built-in CI-SIS header rules (--rules builtin)
     formats::XmlLimits limits;
 };
 
@@ -86,7 +87,8 @@ public:
     // gets an unreadable report (`io.read.failed`) and the run goes on. While the schema is
     // still compiling, inputs are read and parsed ahead (up to k_parse_ahead_bytes of them), so
     // compiling and parsing overlap. Throws UsageError when the schema does not compile.
-    std::vector<formats::DocumentReport> validate_all(const std::vector<formats::InputRef>& inputs, unsigned jobs) const;
+    std::vector<formats::DocumentReport> validate_all(const std::vector<formats::InputRef>& inputs,
+                                                      unsigned jobs) const;
     // Input bytes validate_all() may hold parsed while the schema compiles (parsed documents
     // take about three times their size).
     static constexpr std::size_t k_parse_ahead_bytes = std::size_t{32} * 1024 * 1024;

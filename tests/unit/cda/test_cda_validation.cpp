@@ -25,6 +25,7 @@ const Validator* ans_validator() {
         if (!kit) return std::unique_ptr<Validator>();
         ValidationSettings settings;
         settings.schemas = (*kit / "infrastructure/cda/CDA_extended.xsd").string();
+        settings.cisis_header_rules = false; // the schema layer alone
         healthdoc::formats::Diagnostics setup;
         return std::make_unique<Validator>(settings, setup);
     }();
@@ -56,8 +57,9 @@ TEST_CASE("cda::validation_ans_examples_are_schema_valid") {
     for (const auto& entry : fs::directory_iterator(*examples)) {
         if (entry.path().extension() != ".xml") continue;
         auto report = validator->validate(SourceText::from_file(entry.path().string()));
-        CHECK_MESSAGE(!report.diagnostics.has_at_least(Severity::error), entry.path().filename().string() << "\n"
-                                                                                 << errors_of(report));
+        CHECK_MESSAGE(!report.diagnostics.has_at_least(Severity::error), entry.path().filename().string()
+                                                                             << "\n"
+                                                                             << errors_of(report));
         CHECK(report.kind.rfind("cda", 0) == 0);
         ++count;
     }
@@ -71,6 +73,7 @@ TEST_CASE("cda::validation_hl7_samples") {
     SUBCASE("normative samples against CDA.xsd") {
         ValidationSettings settings;
         settings.schemas = (*schemas / "schema/normative/infrastructure/cda/CDA.xsd").string();
+        settings.cisis_header_rules = false; // the schema layer alone
         Validator validator(settings, setup);
         for (const char* name : {"SampleCDADocument.xml", "SampleCDADocumentNoStyle.xml"}) {
             auto report = validator.validate(
@@ -84,7 +87,8 @@ TEST_CASE("cda::validation_hl7_samples") {
     }
     SUBCASE("the C-CDA sample against CDA_SDTC.xsd") {
         ValidationSettings settings;
-        settings.schemas = (*schemas / "schema/extensions/SDTC/infrastructure/cda").string(); // a folder
+        settings.schemas = (*schemas / "schema/extensions/SDTC/infrastructure/cda").string();
+        settings.cisis_header_rules = false; // the schema layer alone
         Validator validator(settings, setup);
         CHECK(validator.schema_path().find("CDA_SDTC.xsd") != std::string::npos);
         auto report = validator.validate(SourceText::from_file((*schemas / "examples/sampleCCD.xml").string()));
@@ -113,8 +117,8 @@ TEST_CASE("cda::validation_mutations") {
     };
 
     SUBCASE("an unknown element") {
-        auto text = std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"),
-                                       "$1\n  <frobnicate/>");
+        auto text =
+            std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"), "$1\n  <frobnicate/>");
         check_single(text, "cda.schema.unexpected-element", line_of(text, "<frobnicate/>"), Severity::error);
         auto report = validator->validate(SourceText("mutated.xml", text));
         CHECK(report.diagnostics.items().front().location.path.find("frobnicate") != std::string::npos);
@@ -179,7 +183,8 @@ TEST_CASE("cda::validation_inputs_that_are_not_documents") {
         CHECK(report.diagnostics.items().front().location.line == 2);
     }
     SUBCASE("deeply nested JSON is refused, not recursed into") {
-        std::string deep = "{\"resourceType\":\"Patient\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
+        std::string deep =
+            "{\"resourceType\":\"Patient\",\"x\":" + std::string(100000, '[') + std::string(100000, ']') + "}";
         auto report = validator.validate(SourceText("deep.json", deep));
         REQUIRE_FALSE(report.diagnostics.empty());
         CHECK(report.diagnostics.items().front().rule == "json.limits.too-deep");
@@ -191,6 +196,7 @@ TEST_CASE("cda::validation_schema_location") {
     ValidationSettings settings;
     SUBCASE("an explicit schema that does not exist is a usage error") {
         settings.schemas = "/nonexistent/CDA.xsd";
+        settings.cisis_header_rules = false; // the schema layer alone
         CHECK_THROWS_AS(Validator(settings, setup), healthdoc::UsageError);
     }
     SUBCASE("a schema that imports over the network is refused without fetching") {
@@ -199,6 +205,7 @@ TEST_CASE("cda::validation_schema_location") {
                                     "<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'>"
                                     "<xs:include schemaLocation='http://192.0.2.1/evil.xsd'/></xs:schema>");
         settings.schemas = (dir / "CDA.xsd").string();
+        settings.cisis_header_rules = false;  // the schema layer alone
         Validator validator(settings, setup); // compiles in the background
         CHECK_THROWS_AS(validator.wait_until_ready(), healthdoc::UsageError);
         CHECK_THROWS_AS(validator.validate(SourceText("a.xml", "<ClinicalDocument xmlns='urn:hl7-org:v3'/>")),
@@ -212,11 +219,13 @@ TEST_CASE("cda::validation_validate_all") {
     healthdoc::test::TempDir dir;
     auto original = healthdoc::test::read_file(*kit / "ExemplesCDA/VAC-NOTE_2023.01.xml");
     healthdoc::test::write_file(dir / "good.xml", original);
-    healthdoc::test::write_file(dir / "bad.xml", std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"),
-                                                                     "$1\n  <frobnicate/>"));
+    healthdoc::test::write_file(
+        dir / "bad.xml",
+        std::regex_replace(original, std::regex("(<title>NOTE DE VACCINATION</title>)"), "$1\n  <frobnicate/>"));
     healthdoc::test::write_file(dir / "note.json", "{\"resourceType\": \"Patient\"}");
     ValidationSettings settings;
     settings.schemas = (*kit / "infrastructure/cda/CDA_extended.xsd").string();
+    settings.cisis_header_rules = false; // the schema layer alone
     healthdoc::formats::Diagnostics setup;
     // A fresh validator: its schema compiles while the inputs are parsed ahead.
     Validator validator(settings, setup);
