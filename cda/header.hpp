@@ -71,18 +71,20 @@ struct Organization {
 struct AssignedEntity {
     TimeStamp time;
     std::vector<Identifier> ids;
-    Code code;                    // specialty / role
-    Code function_code;           // author/functionCode
+    Code code;          // specialty / role
+    Code function_code; // author/functionCode
     std::optional<PersonName> person;
     std::string device_model, device_software; // assignedAuthoringDevice
     Organization organization;
-    std::string signature_code;   // legalAuthenticator/signatureCode/@code
+    std::string signature_code; // legalAuthenticator/signatureCode/@code
     bool operator==(const AssignedEntity&) const = default;
 };
 
 struct RelatedDocument {
     std::string type_code; // RPLC, APND, XFRM
     std::vector<Identifier> parent_ids;
+    Identifier parent_set_id;          // parentDocument/setId, when given
+    std::string parent_version_number; // parentDocument/versionNumber/@value, when given
     bool operator==(const RelatedDocument&) const = default;
 };
 
@@ -99,7 +101,7 @@ struct CdaHeader {
     std::vector<AssignedEntity> authors, authenticators, performers;
     std::optional<AssignedEntity> legal_authenticator;
     Organization custodian;
-    Interval service_period;   // first documentation​Of/serviceEvent/effectiveTime
+    Interval service_period; // first documentation​Of/serviceEvent/effectiveTime
     Code service_event_code;
     std::vector<RelatedDocument> related_documents;
     Interval encounter_period; // componentOf/encompassingEncounter/effectiveTime
@@ -114,6 +116,7 @@ struct CdaHeader {
 pugi::xml_node find_clinical_document(const pugi::xml_node& root);
 
 // Reads the header of `clinical_document`. Never throws; what is absent stays empty.
+// The writer is cda/header_writer.hpp.
 CdaHeader read_header(const pugi::xml_node& clinical_document);
 
 } // namespace healthdoc::cda

@@ -33,8 +33,7 @@ pugi::xml_node path(pugi::xml_node node, std::string_view steps) {
     return node;
 }
 
-template <typename F>
-void each(const pugi::xml_node& parent, std::string_view local, F&& f) {
+template <typename F> void each(const pugi::xml_node& parent, std::string_view local, F&& f) {
     for (auto c = parent.first_child(); c; c = c.next_sibling())
         if (is_v3(c, local)) f(c);
 }
@@ -72,10 +71,14 @@ PersonName read_name(const pugi::xml_node& node) {
         if (part.type() != pugi::node_element) continue;
         NamePart value{text_of(part), part.attribute("qualifier").value()};
         auto local = XmlDocument::local_name(part.name());
-        if (local == "family") name.family.push_back(value);
-        else if (local == "given") name.given.push_back(value);
-        else if (local == "prefix") name.prefix.push_back(value);
-        else if (local == "suffix") name.suffix.push_back(value);
+        if (local == "family")
+            name.family.push_back(value);
+        else if (local == "given")
+            name.given.push_back(value);
+        else if (local == "prefix")
+            name.prefix.push_back(value);
+        else if (local == "suffix")
+            name.suffix.push_back(value);
     }
     return name;
 }
@@ -98,8 +101,10 @@ AssignedEntity read_participation(const pugi::xml_node& participation, std::stri
     entity.ids = read_ids(assigned);
     entity.code = read_code(child(assigned, "code"));
     if (auto person = child(assigned, "assignedPerson")) {
-        if (auto name = child(person, "name")) entity.person = read_name(name);
-        else entity.person = PersonName{};
+        if (auto name = child(person, "name"))
+            entity.person = read_name(name);
+        else
+            entity.person = PersonName{};
     }
     if (auto device = child(assigned, "assignedAuthoringDevice")) {
         entity.device_model = text_of(child(device, "manufacturerModelName"));
@@ -153,7 +158,8 @@ CdaHeader read_header(const pugi::xml_node& doc) {
     each(doc, "recordTarget", [&](const pugi::xml_node& n) { h.patients.push_back(read_patient(n)); });
     each(doc, "author", [&](const pugi::xml_node& n) { h.authors.push_back(read_participation(n, "assignedAuthor")); });
     h.custodian = read_organization(path(doc, "custodian/assignedCustodian/representedCustodianOrganization"));
-    if (auto legal = child(doc, "legalAuthenticator")) h.legal_authenticator = read_participation(legal, "assignedEntity");
+    if (auto legal = child(doc, "legalAuthenticator"))
+        h.legal_authenticator = read_participation(legal, "assignedEntity");
     each(doc, "authenticator",
          [&](const pugi::xml_node& n) { h.authenticators.push_back(read_participation(n, "assignedEntity")); });
     // CI-SIS: the first serviceEvent carries the act's period and performer.
@@ -164,7 +170,9 @@ CdaHeader read_header(const pugi::xml_node& doc) {
              [&](const pugi::xml_node& n) { h.performers.push_back(read_participation(n, "assignedEntity")); });
     }
     each(doc, "relatedDocument", [&](const pugi::xml_node& n) {
-        RelatedDocument related{n.attribute("typeCode").value(), read_ids(child(n, "parentDocument"))};
+        auto parent = child(n, "parentDocument");
+        RelatedDocument related{n.attribute("typeCode").value(), read_ids(parent), read_id(child(parent, "setId")),
+                                child(parent, "versionNumber").attribute("value").value()};
         h.related_documents.push_back(std::move(related));
     });
     if (auto encounter = path(doc, "componentOf/encompassingEncounter")) {

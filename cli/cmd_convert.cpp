@@ -1,26 +1,208 @@
+#include "cda/header.hpp"
+#include "cda/n1_document.hpp"
+#include "cda/n1_metadata.hpp"
 #include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "formats/atomic_file.hpp"
+#include "formats/detect.hpp"
+#include "formats/errors.hpp"
+#include "formats/xml_document.hpp"
 
+#include <chrono>
+#include <iostream>
 #include <memory>
+#include <sstream>
+#include <unistd.h>
 
 namespace healthdoc::cli {
 
 namespace {
+
+// Header fields that can be given on the command line; they win over the metadata file.
+struct FieldOptions {
+    std::string title, type_code, type_display, author_rpps, effective_time, confidentiality;
+    std::string service_start, service_end, id_root, document_id;
+};
+
+struct ReplacementOptions {
+    std::string replaces, previous, set_id, previous_version;
+};
+
 struct ConvertOptions {
     std::string input;
     std::string to;
     std::string output;
+    std::string metadata;
+    std::string format = "text";
+    std::string report;
+    FieldOptions fields;
+    ReplacementOptions replacement;
 };
+
+void apply_field_options(const FieldOptions& f, cda::N1Metadata& m) {
+    auto set = [](const std::string& option, std::string& field) {
+        if (!option.empty()) field = option;
+    };
+    set(f.title, m.title);
+    set(f.type_code, m.type_code.code);
+    set(f.type_display, m.type_code.displayName);
+    if (!f.type_code.empty() && m.type_code.codeSystem.empty()) m.type_code.codeSystem = "2.16.840.1.113883.6.1";
+    set(f.author_rpps, m.author.rpps);
+    set(f.effective_time, m.effective_time);
+    set(f.confidentiality, m.confidentiality);
+    set(f.service_start, m.service_start);
+    set(f.service_end, m.service_end);
+    set(f.id_root, m.id_root);
+    if (!f.document_id.empty()) m.document_id = cda::parse_identifier(f.document_id);
+}
+
+// --replaces with --previous (the replaced document, whose id, setId and versionNumber are
+// read) or with --set-id and --previous-version. Findings go to `out`.
+void apply_replacement(const ReplacementOptions& r, cda::N1Metadata& m, formats::Diagnostics& out) {
+    if (r.replaces.empty() && r.previous.empty()) {
+        if (!r.set_id.empty() || !r.previous_version.empty())
+            throw UsageError("--set-id and --previous-version describe the document that --replaces names");
+        return;
+    }
+    cda::N1Replacement replacement;
+    replacement.replaced_id = cda::parse_identifier(r.replaces);
+    replacement.set_id = cda::parse_identifier(r.set_id);
+    replacement.previous_version = r.previous_version;
+    if (!r.previous.empty()) {
+        auto source = formats::SourceText::from_file(r.previous);
+        auto document = formats::parse_xml(source, out);
+        auto clinical_document = document ? cda::find_clinical_document(document->root()) : pugi::xml_node();
+        if (!clinical_document) {
+            out.report(formats::Severity::error, "cda.n1.previous-not-cda",
+                       "the previous document is not a CDA document", formats::Location{r.previous, 0, 0, ""});
+        } else {
+            auto previous = cda::read_header(clinical_document);
+            if (!r.replaces.empty() && previous.id != replacement.replaced_id)
+                out.report(formats::Severity::error, "cda.n1.replaces-mismatch",
+                           "--replaces names another document than the id of the --previous document",
+                           formats::Location{r.previous, 0, 0, "/ClinicalDocument/id"});
+            replacement.replaced_id = previous.id;
+            if (replacement.set_id.root.empty()) replacement.set_id = previous.set_id;
+            if (replacement.previous_version.empty()) replacement.previous_version = previous.version_number;
+        }
+    }
+    m.replaces = replacement;
+}
+
+// Renders the report where it cannot mix with the document: --report FILE, else standard
+// output, else (the document itself went to standard output) standard error.
+void render_report(const formats::RunReport& run, const ConvertOptions& options, const GlobalOptions& global,
+                   bool document_on_stdout) {
+    auto format = formats::parse_output_format(options.format).value_or(formats::OutputFormat::text);
+    formats::RenderOptions render_options;
+    render_options.tool_version = HEALTHDOC_VERSION;
+    if (!options.report.empty() && options.report != "-") {
+        std::ostringstream buffer;
+        formats::render(run, format, render_options, buffer);
+        formats::write_file_atomically(options.report, buffer.str());
+    } else if (document_on_stdout) {
+        render_options.color =
+            format == formats::OutputFormat::text && use_color(global.color, ::isatty(STDERR_FILENO));
+        formats::render(run, format, render_options, std::cerr);
+    } else {
+        render_options.color =
+            format == formats::OutputFormat::text && use_color(global.color, ::isatty(STDOUT_FILENO));
+        formats::render(run, format, render_options, std::cout);
+        std::cout.flush();
+    }
+    if (!global.quiet) std::cerr << formats::summary_line(run) << '\n';
+}
+
+int run_convert_to_cda(const ConvertOptions& options, const GlobalOptions& global) {
+    auto started = std::chrono::steady_clock::now();
+    formats::RunReport run;
+    run.command = "convert";
+    run.documents.emplace_back();
+    auto& report = run.documents.back();
+    report.file = options.input;
+    bool document_on_stdout = options.output.empty() || options.output == "-";
+
+    auto source =
+        options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
+    auto format = formats::detect_format(source).format;
+    report.kind = std::string(formats::to_string(format));
+    cda::N1Metadata metadata;
+    if (!cda::n1_media_type(format)) {
+        // Not a document healthdoc can wrap: the same status as an unrecognised input.
+        report.unreadable = true;
+        report.diagnostics.report(formats::Severity::fatal, "cda.n1.unsupported-media",
+                                  "--to cda wraps PDF, plain text, RTF, JPEG or TIFF; the input is " + report.kind);
+    } else {
+        bool metadata_read = true;
+        if (!options.metadata.empty()) {
+            auto parsed = cda::parse_n1_metadata(formats::SourceText::from_file(options.metadata), report.diagnostics);
+            if (parsed) metadata = *parsed;
+            metadata_read = parsed.has_value();
+        }
+        apply_field_options(options.fields, metadata);
+        apply_replacement(options.replacement, metadata, report.diagnostics);
+        if (metadata_read && !report.diagnostics.has_at_least(formats::Severity::error)) {
+            auto document = cda::convert_to_n1(source.bytes(), format, metadata, options.metadata, report.diagnostics);
+            if (document) {
+                if (document_on_stdout) {
+                    std::cout << *document;
+                    std::cout.flush();
+                } else {
+                    formats::write_file_atomically(options.output, *document);
+                }
+                report.details["output"] = document_on_stdout ? "-" : options.output;
+                report.details["mediaType"] = *cda::n1_media_type(format);
+            }
+        }
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    run.seconds = report.seconds;
+    render_report(run, options, global, document_on_stdout);
+    return exit_code_for(run, false);
+}
+
 } // namespace
 
 void setup_convert(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<ConvertOptions>();
-    auto* command = app.add_subcommand("convert", "Convert a document: PDF to CDA N1, CDA to MHD/XDS payloads, FHIR JSON<->XML");
+    auto* command =
+        app.add_subcommand("convert", "Convert a document: PDF to CDA N1, CDA to MHD/XDS payloads, FHIR JSON<->XML");
     command->add_option("input", options->input, "Input file, or - for stdin")->required();
     command->add_option("--to", options->to, "Target kind")
         ->required()
         ->check(CLI::IsMember({"cda", "mhd", "xds", "fhir-json", "fhir-xml"}));
     command->add_option("-o,--output", options->output, "Output file (written atomically); default stdout");
-    command->callback([&context] { context.exit_code = not_implemented("convert"); });
+    command->add_option("--metadata", options->metadata, "N1 metadata JSON file (docs/n1-metadata.md)");
+    command->add_option("--format", options->format, "Report format")
+        ->check(CLI::IsMember({"text", "json", "operationoutcome", "junit", "sarif"}))
+        ->capture_default_str();
+    command->add_option("--report", options->report,
+                        "Write the report to FILE (default: standard output, or standard error when the "
+                        "document goes to standard output)");
+    auto& f = options->fields;
+    command->add_option("--title", f.title, "Document title (document.title)");
+    command->add_option("--type-code", f.type_code, "LOINC document type code (document.typeCode.code)");
+    command->add_option("--type-display", f.type_display, "Display name of the type code");
+    command->add_option("--effective-time", f.effective_time, "Creation time, HL7 TS with zone (default: now)");
+    command->add_option("--confidentiality", f.confidentiality, "N, R or V (default N)");
+    command->add_option("--author-rpps", f.author_rpps, "Author's RPPS number, 11 digits (author.rpps)");
+    command->add_option("--service-start", f.service_start, "Start of the act, HL7 TS (service.start)");
+    command->add_option("--service-end", f.service_end, "End of the act, HL7 TS (service.end)");
+    command->add_option("--document-id", f.document_id, "Document id: ROOT or ROOT^EXTENSION (default: generated)");
+    command->add_option("--id-root", f.id_root, "OID under which ids are generated (default: a UUID OID)");
+    auto& r = options->replacement;
+    command->add_option("--replaces", r.replaces, "Id of the document this one replaces: ROOT or ROOT^EXTENSION");
+    command->add_option("--previous", r.previous, "The replaced document (its id, setId and versionNumber are read)");
+    command->add_option("--set-id", r.set_id, "setId of the replaced document, without --previous");
+    command->add_option("--previous-version", r.previous_version,
+                        "versionNumber of the replaced document, without --previous");
+    command->callback([options, &context] {
+        if (options->to != "cda") {
+            context.exit_code = not_implemented("convert --to " + options->to);
+            return;
+        }
+        context.exit_code = run_convert_to_cda(*options, context.global);
+    });
 }
 
 } // namespace healthdoc::cli
