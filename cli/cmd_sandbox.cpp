@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "formats/errors.hpp"
+#include "push/secrets.hpp"
 #include "sandbox/auth.hpp"
 #include "sandbox/faults.hpp"
 #include "sandbox/server.hpp"
@@ -32,8 +33,8 @@ int run_sandbox(const SandboxOptions& options, const GlobalOptions& global) {
     sandbox::SandboxSettings settings;
     settings.database = options.db;
     settings.port = options.port;
-    if (!options.token_file.empty()) settings.token = sandbox::read_token_file(options.token_file);
-    if (!options.token_env.empty()) settings.token = sandbox::read_token_env(options.token_env);
+    if (!options.token_file.empty()) settings.token = push::read_secret_file(options.token_file, "bearer token");
+    if (!options.token_env.empty()) settings.token = push::read_secret_env(options.token_env, "bearer token");
     settings.tls_cert = options.tls_cert;
     settings.tls_key = options.tls_key;
     settings.client_ca = options.client_ca;
@@ -64,8 +65,8 @@ int run_sandbox(const SandboxOptions& options, const GlobalOptions& global) {
         std::printf("XDS.b repository: %s\n", server.xds_endpoint().c_str());
         std::fflush(stdout);
         if (!global.quiet)
-            std::cerr << "sandbox: serving " << server.registry().count() << " stored document(s) from "
-                      << options.db << "; stop with Ctrl-C\n";
+            std::cerr << "sandbox: serving " << server.registry().count() << " stored document(s) from " << options.db
+                      << "; stop with Ctrl-C\n";
         int signal_number = 0;
         sigwait(&stop_signals, &signal_number);
         server.stop();
@@ -85,7 +86,8 @@ void setup_sandbox(CLI::App& app, CommandContext& context) {
     command->add_option("--port", options->port, "TCP port on 127.0.0.1 (0: any free port, printed)")
         ->capture_default_str()
         ->check(CLI::Range(0, 65535));
-    command->add_option("--db", options->db, "SQLite file holding the stored documents (created if absent)")->required();
+    command->add_option("--db", options->db, "SQLite file holding the stored documents (created if absent)")
+        ->required();
     auto* token_file = command->add_option("--token-file", options->token_file,
                                            "Require 'Authorization: Bearer <token>', the token read from this file");
     auto* token_env = command->add_option("--token-env", options->token_env,
@@ -95,11 +97,14 @@ void setup_sandbox(CLI::App& app, CommandContext& context) {
     auto* key = command->add_option("--tls-key", options->tls_key, "PEM private key of --tls-cert");
     cert->needs(key);
     key->needs(cert);
-    command->add_option("--client-ca", options->client_ca, "Require client certificates issued by this PEM CA (mutual TLS)")
+    command
+        ->add_option("--client-ca", options->client_ca,
+                     "Require client certificates issued by this PEM CA (mutual TLS)")
         ->needs(cert);
-    command->add_option("--fault", options->faults,
-                        "Inject a fault (repeatable), e.g. status=503,count=2 | status=429,retry-after=1,count=1 | "
-                        "random=0.3,status=503 | delay-ms=500 | drop=after-store,count=1 [,path=/fhir,method=POST,skip=N]");
+    command->add_option(
+        "--fault", options->faults,
+        "Inject a fault (repeatable), e.g. status=503,count=2 | status=429,retry-after=1,count=1 | "
+        "random=0.3,status=503 | delay-ms=500 | drop=after-store,count=1 [,path=/fhir,method=POST,skip=N]");
     command->add_option("--faults", options->faults_file, "JSON file with an array of fault rules (same keys)");
     command->add_option("--fault-seed", options->fault_seed, "Seed of the random faults (reproducible runs)")
         ->capture_default_str();

@@ -1,7 +1,7 @@
 #include "formats/text_utils.hpp"
 
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <ctime>
 
 namespace healthdoc::formats {
@@ -15,6 +15,21 @@ std::string percent_decode(const std::string& text) {
             i += 2;
         } else {
             out += text[i];
+        }
+    }
+    return out;
+}
+
+std::string percent_encode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
         }
     }
     return out;

@@ -8,6 +8,10 @@ namespace healthdoc::formats {
 // Decodes %XX escapes (RFC 3986 section 2.1); malformed escapes are kept as written.
 std::string percent_decode(const std::string& text);
 
+// Escapes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) as %XX: safe
+// in a URL query value and in application/x-www-form-urlencoded bodies.
+std::string percent_encode(const std::string& text);
+
 // The current time as ISO 8601 UTC with seconds, e.g. "2026-11-28T20:41:05Z".
 std::string utc_timestamp_now();
 

@@ -17,23 +17,6 @@ std::string trim(const std::string& text) {
 
 } // namespace
 
-std::string read_token_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError("cannot read the token file " + path.string());
-    std::string line;
-    std::getline(in, line);
-    auto token = trim(line);
-    if (token.empty()) throw UsageError("the token file " + path.string() + " is empty");
-    return token;
-}
-
-std::string read_token_env(const std::string& name) {
-    const char* value = std::getenv(name.c_str());
-    std::string token = value ? trim(value) : "";
-    if (token.empty()) throw UsageError("the environment variable " + name + " holding the token is unset or empty");
-    return token;
-}
-
 bool constant_time_equal(const std::string& a, const std::string& b) {
     unsigned char difference = a.size() == b.size() ? 0 : 1;
     std::size_t length = std::max(a.size(), b.size());

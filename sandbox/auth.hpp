@@ -2,17 +2,10 @@
 // object: it is not printed, logged or echoed in any answer.
 #pragma once
 
-#include <filesystem>
 #include <optional>
 #include <string>
 
 namespace healthdoc::sandbox {
-
-// Reads the token from a file (first line, surrounding blanks removed). Throws InputError when
-// the file cannot be read, UsageError when it is empty.
-std::string read_token_file(const std::filesystem::path& path);
-// Reads the token from environment variable `name`. Throws UsageError when unset or empty.
-std::string read_token_env(const std::string& name);
 
 // Checks Authorization headers against the expected token in constant time.
 class BearerAuth {
