@@ -3,6 +3,7 @@
 #include "cda/n1_metadata.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/submission_options.hpp"
 #include "formats/atomic_file.hpp"
 #include "formats/detect.hpp"
 #include "formats/errors.hpp"
@@ -37,6 +38,7 @@ struct ConvertOptions {
     std::string report;
     FieldOptions fields;
     ReplacementOptions replacement;
+    SubmissionOptions submission; // --to mhd|xds
 };
 
 void apply_field_options(const FieldOptions& f, cda::N1Metadata& m) {
@@ -161,6 +163,41 @@ int run_convert_to_cda(const ConvertOptions& options, const GlobalOptions& globa
     return exit_code_for(run, false);
 }
 
+// CDA -> the payload of a transport: the ITI-65 Bundle (mhd) or the
+// ProvideAndRegisterDocumentSetRequest (xds), exactly what `push` would send.
+int run_convert_to_payload(const ConvertOptions& options, const GlobalOptions& global) {
+    auto started = std::chrono::steady_clock::now();
+    formats::RunReport run;
+    run.command = "convert";
+    run.documents.emplace_back();
+    auto& report = run.documents.back();
+    report.file = options.input;
+    bool document_on_stdout = options.output.empty() || options.output == "-";
+    auto source =
+        options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
+    report.kind = std::string(formats::to_string(formats::detect_format(source).format));
+    auto settings = transport_settings(options.submission, "");
+    auto transport = push::make_mhd_transport(settings);
+    if (auto prepared = push::prepare_document(source, report.diagnostics)) {
+        if (auto payload = transport->payload(*prepared, report.diagnostics)) {
+            if (document_on_stdout) {
+                std::cout << *payload;
+                std::cout.flush();
+            } else {
+                formats::write_file_atomically(options.output, *payload);
+            }
+            report.details["output"] = document_on_stdout ? "-" : options.output;
+            report.details["documentId"] = prepared->entry.unique_id;
+        }
+    } else {
+        report.unreadable = true;
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    run.seconds = report.seconds;
+    render_report(run, options, global, document_on_stdout);
+    return exit_code_for(run, false);
+}
+
 } // namespace
 
 void setup_convert(CLI::App& app, CommandContext& context) {
@@ -196,7 +233,12 @@ void setup_convert(CLI::App& app, CommandContext& context) {
     command->add_option("--set-id", r.set_id, "setId of the replaced document, without --previous");
     command->add_option("--previous-version", r.previous_version,
                         "versionNumber of the replaced document, without --previous");
+    add_submission_options(*command, options->submission);
     command->callback([options, &context] {
+        if (options->to == "mhd") {
+            context.exit_code = run_convert_to_payload(*options, context.global);
+            return;
+        }
         if (options->to != "cda") {
             context.exit_code = not_implemented("convert --to " + options->to);
             return;

@@ -13,7 +13,8 @@ namespace {
 
 std::string lower(std::string_view text) {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return out;
 }
 
@@ -58,8 +59,7 @@ std::string HttpResponse::header(std::string_view name) const {
 
 bool is_secret_header(std::string_view name) {
     auto n = lower(name);
-    return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" ||
-           n == "x-api-key";
+    return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" || n == "x-api-key";
 }
 
 HttpClient::HttpClient(HttpSettings settings) : m_settings(std::move(settings)) {
@@ -102,7 +102,8 @@ HttpResponse HttpClient::send(const HttpRequest& request) {
     curl_slist* headers = nullptr;
     // An empty Expect: avoids curl's 1-second wait for "100 Continue" on large bodies.
     headers = curl_slist_append(headers, "Expect:");
-    for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    for (const auto& [name, value] : request.headers)
+        headers = curl_slist_append(headers, (name + ": " + value).c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     if (request.method == "GET") {
         curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);

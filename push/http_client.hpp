@@ -13,10 +13,10 @@
 namespace healthdoc::push {
 
 struct TlsSettings {
-    std::string ca_bundle;        // PEM file of trusted CAs; empty = the system store
-    std::string client_cert;      // PEM certificate, or a PKCS#12 file when `pkcs12` is set
-    std::string client_key;       // PEM private key (may be in client_cert)
-    std::string key_password;     // secret: the key's or the PKCS#12 file's password
+    std::string ca_bundle;    // PEM file of trusted CAs; empty = the system store
+    std::string client_cert;  // PEM certificate, or a PKCS#12 file when `pkcs12` is set
+    std::string client_key;   // PEM private key (may be in client_cert)
+    std::string key_password; // secret: the key's or the PKCS#12 file's password
     bool pkcs12 = false;
 };
 

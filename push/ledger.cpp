@@ -31,7 +31,8 @@ LedgerEntry read_entry(const SqliteStatement& row) {
     return entry;
 }
 
-constexpr const char* k_columns = "endpoint, document_id, content_hash, state, server_ids, reason, attempts, updated_at";
+constexpr const char* k_columns =
+    "endpoint, document_id, content_hash, state, server_ids, reason, attempts, updated_at";
 
 } // namespace
 
@@ -100,7 +101,8 @@ std::optional<LedgerEntry> Ledger::find(const LedgerKey& key) const {
 void Ledger::upsert(const LedgerKey& key, LedgerState state, const std::string* server_ids, const std::string* reason,
                     bool count_attempt) {
     std::lock_guard lock(m_mutex);
-    SqliteStatement s(m_db, "INSERT INTO submissions (endpoint, document_id, content_hash, state, server_ids, reason,"
+    SqliteStatement s(m_db,
+                      "INSERT INTO submissions (endpoint, document_id, content_hash, state, server_ids, reason,"
                       " attempts, updated_at) VALUES (?1, ?2, ?3, ?4, coalesce(?5, ''), coalesce(?6, ''), ?7, ?8)"
                       " ON CONFLICT (endpoint, document_id, content_hash) DO UPDATE SET state=excluded.state,"
                       " server_ids=coalesce(?5, server_ids), reason=coalesce(?6, reason),"

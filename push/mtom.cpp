@@ -29,7 +29,8 @@ MimePart parse_part(const std::string& raw) {
     MimePart part;
     std::size_t header_end = raw.find("\r\n\r\n");
     std::size_t body_start = header_end == std::string::npos ? std::string::npos : header_end + 4;
-    if (std::size_t lf = raw.find("\n\n"); lf != std::string::npos && (header_end == std::string::npos || lf < header_end)) {
+    if (std::size_t lf = raw.find("\n\n");
+        lf != std::string::npos && (header_end == std::string::npos || lf < header_end)) {
         header_end = lf;
         body_start = lf + 2;
     }
@@ -88,7 +89,8 @@ std::string header_parameter(const std::string& header_value, const std::string&
             next = header_value.find(';', close);
         } else {
             next = header_value.find(';', value_start);
-            value = trim(header_value.substr(value_start, next == std::string::npos ? std::string::npos : next - value_start));
+            value = trim(
+                header_value.substr(value_start, next == std::string::npos ? std::string::npos : next - value_start));
         }
         if (key == lower(name)) return value;
         pos = next;

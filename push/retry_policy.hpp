@@ -11,10 +11,10 @@
 namespace healthdoc::push {
 
 struct RetrySettings {
-    int max_attempts = 5;                                 // attempts in all, the first included
-    std::chrono::milliseconds base_delay{500};            // delay scale of the first retry
-    std::chrono::milliseconds max_delay{30000};           // cap of one wait
-    std::chrono::milliseconds max_retry_after{120000};    // a longer Retry-After is not honoured: give up
+    int max_attempts = 5;                              // attempts in all, the first included
+    std::chrono::milliseconds base_delay{500};         // delay scale of the first retry
+    std::chrono::milliseconds max_delay{30000};        // cap of one wait
+    std::chrono::milliseconds max_retry_after{120000}; // a longer Retry-After is not honoured: give up
 };
 
 // What one attempt ended with: an HTTP status, or 0 when no answer came (connection refused,
@@ -29,9 +29,8 @@ bool is_retryable(const AttemptOutcome& outcome);
 
 // Parses a Retry-After header value: delta-seconds or an HTTP-date (RFC 9110 10.2.3);
 // std::nullopt when it is neither.
-std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
-                                                           std::chrono::system_clock::time_point now =
-                                                               std::chrono::system_clock::now());
+std::optional<std::chrono::milliseconds>
+parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
 class RetryPolicy {
 public:

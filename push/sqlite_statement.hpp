@@ -13,7 +13,8 @@ namespace healthdoc::push {
 class SqliteStatement {
 public:
     // Prepares `sql` on `db`; throws OutputError("<context>: <sqlite message>") on failure.
-    SqliteStatement(sqlite3* db, const std::string& sql, std::string context) : m_db(db), m_context(std::move(context)) {
+    SqliteStatement(sqlite3* db, const std::string& sql, std::string context)
+        : m_db(db), m_context(std::move(context)) {
         if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &m_stmt, nullptr) != SQLITE_OK) fail();
     }
     ~SqliteStatement() { sqlite3_finalize(m_stmt); }

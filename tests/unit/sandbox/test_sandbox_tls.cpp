@@ -1,37 +1,19 @@
 // TLS and mutual TLS, with a test CA made here by the openssl command line tool.
 #include "formats/errors.hpp"
 #include "sandbox/server.hpp"
-#include "tests/support/test_support.hpp"
+#include "tests/support/test_pki.hpp"
 
 #include <httplib.h>
-
-#include <cstdlib>
 
 using healthdoc::sandbox::SandboxServer;
 using healthdoc::sandbox::SandboxSettings;
 using healthdoc::test::TempDir;
 
-namespace {
-
-bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
-
-// Makes <name>.pem / <name>.key signed by `ca` (or self-signed CA when ca is empty) in `dir`.
-bool make_certificate(const TempDir& dir, const std::string& name, const std::string& ca, const std::string& subject) {
-    std::string d = "'" + dir.path().string() + "/";
-    std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + d + name + ".key'";
-    if (ca.empty())
-        return run("openssl req -x509 " + key + " -out " + d + name + ".pem' -days 2 -subj '/CN=" + subject + "'");
-    healthdoc::test::write_file(dir / "san.ext", "subjectAltName=IP:127.0.0.1\n");
-    return run("openssl req " + key + " -out " + d + name + ".csr' -subj '/CN=" + subject + "'") &&
-           run("openssl x509 -req -in " + d + name + ".csr' -CA " + d + ca + ".pem' -CAkey " + d + ca +
-               ".key' -CAcreateserial -out " + d + name + ".pem' -days 2 -extfile " + d + "san.ext'");
-}
-
-} // namespace
+using healthdoc::test::make_certificate;
 
 TEST_CASE("sandbox::tls") {
     TempDir dir;
-    if (!run("openssl version")) {
+    if (!healthdoc::test::have_openssl()) {
         MESSAGE("SKIPPED: the openssl command is not available");
         return;
     }

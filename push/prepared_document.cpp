@@ -1,0 +1,33 @@
+#include "push/transport.hpp"
+
+#include "cda/header.hpp"
+#include "cda/xds_metadata.hpp"
+#include "formats/detect.hpp"
+#include "formats/xml_document.hpp"
+
+namespace healthdoc::push {
+
+std::optional<PreparedDocument> prepare_document(const formats::SourceText& source, formats::Diagnostics& out) {
+    formats::Diagnostics parse;
+    auto document = formats::parse_xml(source, parse);
+    if (!document) {
+        out.append(parse);
+        return std::nullopt;
+    }
+    auto clinical = cda::find_clinical_document(document->root());
+    if (!clinical) {
+        out.report(formats::Severity::fatal, "push.input.not-cda",
+                   "only CDA documents can be pushed; this is not a ClinicalDocument",
+                   formats::Location{source.name(), 0, 0, {}});
+        return std::nullopt;
+    }
+    PreparedDocument prepared;
+    prepared.name = source.name();
+    prepared.bytes = std::string(source.bytes());
+    prepared.header = cda::read_header(clinical);
+    auto format = formats::detect_format(source).format;
+    prepared.entry = cda::map_xds_metadata(prepared.header, prepared.bytes, format, out);
+    return prepared;
+}
+
+} // namespace healthdoc::push
