@@ -36,11 +36,11 @@ done
 
 start_sandbox "$work/push.sqlite"
 started=$(date +%s.%N)
-"$healthdoc" push "$work/docs" --endpoint "$fhir" --transport mhd --jobs "$jobs" --ledger "$work/ledger.sqlite" \
+"$healthdoc" push "$work/docs" --endpoint "$fhir" --transport mhd --content-type-code 07 --jobs "$jobs" --ledger "$work/ledger.sqlite" \
   --format json -o "$work/report.json" -q || { echo "push failed"; exit 1; }
 ended=$(date +%s.%N)
 accepted=$(grep -c '"outcome": "accepted"' "$work/report.json" || true)
-grep '"seconds"' "$work/report.json" | sed 's/[^0-9.e-]//g' | sort -g | head -n "$count" > "$work/latencies"
+grep '"seconds"' "$work/report.json" | sed 's/.*"seconds": *//; s/,$//' | sort -g | head -n "$count" > "$work/latencies"
 p50=$(awk -v n="$count" 'NR == int(n * 0.50 + 0.5) { printf "%.1f", $1 * 1000 }' "$work/latencies")
 p99=$(awk -v n="$count" 'NR == int(n * 0.99 + 0.5) { printf "%.1f", $1 * 1000 }' "$work/latencies")
 rate=$(awk -v c="$count" -v s="$started" -v e="$ended" 'BEGIN { printf "%.0f", c / (e - s) }')
@@ -48,7 +48,7 @@ echo "healthdoc push: $accepted/$count accepted in $(awk -v s="$started" -v e="$
   "$rate documents/s, latency p50 ${p50} ms, p99 ${p99} ms (jobs $jobs, ledger on)"
 
 # The peer: curl posting the same bundles.
-"$healthdoc" push "$work/docs" --endpoint "$fhir" --transport mhd --dry-run --save-payloads "$work/payloads" -q \
+"$healthdoc" push "$work/docs" --endpoint "$fhir" --transport mhd --content-type-code 07 --dry-run --save-payloads "$work/payloads" -q \
   --format json -o /dev/null
 start_sandbox "$work/curl.sqlite"
 started=$(date +%s.%N)
