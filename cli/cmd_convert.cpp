@@ -177,7 +177,7 @@ int run_convert_to_payload(const ConvertOptions& options, const GlobalOptions& g
         options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
     report.kind = std::string(formats::to_string(formats::detect_format(source).format));
     auto settings = transport_settings(options.submission, "");
-    auto transport = push::make_mhd_transport(settings);
+    auto transport = options.to == "xds" ? push::make_xds_transport(settings) : push::make_mhd_transport(settings);
     if (auto prepared = push::prepare_document(source, report.diagnostics)) {
         if (auto payload = transport->payload(*prepared, report.diagnostics)) {
             if (document_on_stdout) {
@@ -235,7 +235,7 @@ void setup_convert(CLI::App& app, CommandContext& context) {
                         "versionNumber of the replaced document, without --previous");
     add_submission_options(*command, options->submission);
     command->callback([options, &context] {
-        if (options->to == "mhd") {
+        if (options->to == "mhd" || options->to == "xds") {
             context.exit_code = run_convert_to_payload(*options, context.global);
             return;
         }

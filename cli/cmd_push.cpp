@@ -103,7 +103,8 @@ int run_push(const PushOptions& options, const GlobalOptions& global) {
     auto settings_for_transport = transport_settings(options.submission, options.endpoint);
     if (!options.saml_assertion.empty())
         settings_for_transport.saml_assertion = read_whole_file(options.saml_assertion, "SAML assertion");
-    auto transport = push::make_mhd_transport(settings_for_transport);
+    auto transport = options.transport == "xds" ? push::make_xds_transport(settings_for_transport)
+                                                : push::make_mhd_transport(settings_for_transport);
 
     push::PushSettings settings;
     settings.ledger_path = options.ledger.empty() ? push::default_ledger_path() : std::filesystem::path(options.ledger);
@@ -144,8 +145,8 @@ void setup_push(CLI::App& app, CommandContext& context) {
     command->add_option("inputs", options->inputs, "CDA files or directories (*.xml)")->required();
     command->add_option("--endpoint", options->endpoint, "FHIR base URL (mhd) or XDS.b repository URL (xds)")
         ->required();
-    command->add_option("--transport", options->transport, "mhd (xds: coming)")
-        ->check(CLI::IsMember({"mhd"}))
+    command->add_option("--transport", options->transport, "mhd (FHIR base) or xds (XDS.b repository)")
+        ->check(CLI::IsMember({"mhd", "xds"}))
         ->capture_default_str();
     add_submission_options(*command, options->submission);
     add_report_options(*command, options->report);

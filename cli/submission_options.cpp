@@ -23,6 +23,13 @@ void add_submission_options(CLI::App& command, SubmissionOptions& options) {
     command.add_option("--content-type-code", options.content_type_code,
                        "Submission set contentTypeCode (JDV_J59-ContentTypeCode-DMP): the activity that led to the "
                        "submission (required by the DMP)");
+    command.add_option("--class-code", options.class_code,
+                       "classCode (TRE_A03-ClasseDocument) to use when it cannot be derived from the type code (the "
+                       "ANS table ASS_X04 is not built in)");
+    command.add_option(
+        "--format-code", options.format_code,
+        "formatCode of a structured document (e.g. urn:ihe:pcc:xds-ms:2007), which the ANS table ASS_A11 "
+        "(not built in) derives from the model's template id; N1 documents have theirs");
     command
         .add_option("--content-type-system", options.content_type_system, "Code system (OID) of --content-type-code")
         ->capture_default_str();
@@ -33,6 +40,8 @@ push::TransportSettings transport_settings(const SubmissionOptions& options, con
     settings.endpoint = endpoint;
     settings.source_id = options.source_id.empty() ? default_source_id() : options.source_id;
     settings.content_type_code = {options.content_type_code, options.content_type_system, ""};
+    if (!options.class_code.empty()) settings.class_code = {options.class_code, "1.2.250.1.213.1.1.4.1", ""};
+    if (!options.format_code.empty()) settings.format_code = {options.format_code, "1.3.6.1.4.1.19376.1.2.3", ""};
     return settings;
 }
 

@@ -14,6 +14,8 @@ struct SubmissionOptions {
     std::string source_id;
     std::string content_type_code;
     std::string content_type_system = "1.2.250.1.213.1.1.4.1"; // the system the DMP's examples use
+    std::string class_code;                                    // TRE_A03-ClasseDocument
+    std::string format_code;                                   // IHE / ANS formatCode URN
 };
 
 void add_submission_options(CLI::App& command, SubmissionOptions& options);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled examples: validate the valid ones (exit 0 expected), show the
 # findings on the broken ones (exit 1 expected), inspect one document, make an N1 document from a
-# PDF (examples/n1/make-n1.sh).
+# PDF (examples/n1/make-n1.sh), and push to a local sandbox (examples/push-to-sandbox.sh).
 # HEALTHDOC names the binary (default: build/cli/healthdoc beside this folder).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,5 +34,9 @@ echo "== healthdoc inspect examples/valid/consultation-note.xml"
 echo
 echo "== examples/n1/make-n1.sh: a PDF report to a CDA N1 document, validated and inspected"
 HEALTHDOC=$healthdoc "$here/n1/make-n1.sh" || status=1
+
+echo
+echo "== examples/push-to-sandbox.sh: push to a local sandbox over MHD and XDS.b, read back"
+HEALTHDOC=$healthdoc "$here/push-to-sandbox.sh" || status=1
 
 exit $status

@@ -65,7 +65,8 @@ public:
         options.source_id = m_settings.source_id;
         options.designation_type = m_settings.content_type_code;
         formats::Diagnostics found;
-        auto bundle = build_iti65_bundle(document.bytes, document.entry, document.header, options, found);
+        auto bundle = build_iti65_bundle(document.bytes, with_settings(document.entry, m_settings), document.header,
+                                         options, found);
         out.append(found);
         if (found.has_at_least(Severity::error)) return std::nullopt;
         return bundle.dump(2);
@@ -106,6 +107,7 @@ public:
         }
         bool retryable = is_retryable(AttemptOutcome{response.status, result.retry_after});
         result.status = retryable ? SendStatus::no_answer : SendStatus::refused;
+        result.duplicate = response.status == 409; // the masterIdentifier is already stored
         if (json && body.value("resourceType", "") == "OperationOutcome")
             report_outcome(body, result.diagnostics, retryable ? Severity::warning : Severity::error);
         if (result.diagnostics.empty())

@@ -30,4 +30,10 @@ std::optional<PreparedDocument> prepare_document(const formats::SourceText& sour
     return prepared;
 }
 
+cda::XdsDocumentEntry with_settings(cda::XdsDocumentEntry entry, const TransportSettings& settings) {
+    if (entry.class_code.code.empty()) entry.class_code = settings.class_code;
+    if (entry.format_code.code.empty()) entry.format_code = settings.format_code;
+    return entry;
+}
+
 } // namespace healthdoc::push

@@ -184,7 +184,9 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
             return false;
         };
 
+        bool uncertain = false; // an attempt may have been stored without us hearing it
         if (auto known = ledger->find(key); known && !m_settings.force) {
+            uncertain = known->state == LedgerState::sending;
             if (known->state == LedgerState::accepted) {
                 job.server_ids = known->server_ids;
                 out.report(Severity::information, "push.skipped.already-accepted",
@@ -229,9 +231,19 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
                 job.server_ids = result.server_ids;
                 return done(PushOutcome::accepted);
             }
-            // 409: the id is already stored (maybe by an attempt whose answer was lost): ask.
-            if (result.status == SendStatus::refused && result.http_status == 409 && look_up())
-                return done(PushOutcome::found_on_server);
+            // The id is already stored. When our own earlier attempt may have stored it (its answer
+            // was lost, in this run or the last), that is this document, not a conflict: the
+            // ledger key includes the content hash, and MHD checks the stored hash on look-up.
+            if (result.status == SendStatus::refused && result.duplicate) {
+                if (look_up()) return done(PushOutcome::found_on_server);
+                if (uncertain) {
+                    ledger->mark_accepted(key, "");
+                    out.report(Severity::information, "push.found-on-server",
+                               "the server already holds this document id, stored by an earlier attempt whose answer "
+                               "was lost: not sent twice");
+                    return done(PushOutcome::found_on_server);
+                }
+            }
             if (result.status == SendStatus::refused) {
                 out.append(result.diagnostics);
                 if (result.http_status == 401 || result.http_status == 403)
@@ -257,6 +269,7 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
                 return done(PushOutcome::failed);
             }
             std::this_thread::sleep_for(*wait);
+            if (request_left && result.http_status == 0) uncertain = true;
             // The request may have been stored before the answer was lost: ask before resending.
             if (request_left && result.http_status == 0 && look_up()) return done(PushOutcome::found_on_server);
         }

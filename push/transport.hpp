@@ -37,6 +37,7 @@ struct SendResult {
     int http_status = 0;
     std::optional<std::chrono::milliseconds> retry_after;
     std::string server_ids; // JSON text: what the server said it created
+    bool duplicate = false; // refused because the server already holds this document id
     formats::Diagnostics diagnostics;
 };
 
@@ -45,6 +46,8 @@ struct TransportSettings {
     std::string endpoint;           // FHIR base (MHD) or XDS.b repository URL
     std::string source_id;          // submission set sourceId (OID)
     cda::XdsCode content_type_code; // submission set contentTypeCode / designationType (JDV_J59)
+    cda::XdsCode class_code;        // classCode when the header mapping could not derive it (no ASS_X04 table)
+    cda::XdsCode format_code;       // formatCode of a structured document (no ASS_A11 table)
     std::string saml_assertion;     // XDS: the VIHF assertion (XML text); secret-like, never printed
 };
 
@@ -69,6 +72,9 @@ public:
     virtual std::optional<std::string> find_stored(const PreparedDocument& document, HttpClient& client,
                                                    const std::string& authorization) const = 0;
 };
+
+// `entry` with the settings' classCode and formatCode where the mapping left them empty.
+cda::XdsDocumentEntry with_settings(cda::XdsDocumentEntry entry, const TransportSettings& settings);
 
 // Reads a CDA document for sending: parses it, reads its header and maps its XDS metadata
 // (findings into `out`). std::nullopt, after a fatal finding, when it is not a CDA document.

@@ -18,10 +18,23 @@ namespace {
 
 std::vector<std::string> push_args(const std::string& endpoint, const std::string& transport, const TempDir& dir,
                                    std::vector<std::string> more) {
-    std::vector<std::string> args{"push",        "--endpoint", endpoint,
-                                  "--transport", transport,    "--content-type-code",
-                                  "07",          "--ledger",   (dir / "ledger.sqlite").string(),
-                                  "--format",    "json",       "-q"};
+    // What the header cannot give: contentTypeCode, and classCode / formatCode (no ANS tables).
+    std::vector<std::string> args{"push",
+                                  "--endpoint",
+                                  endpoint,
+                                  "--transport",
+                                  transport,
+                                  "--content-type-code",
+                                  "07",
+                                  "--class-code",
+                                  "10",
+                                  "--format-code",
+                                  "urn:ihe:pcc:xds-ms:2007",
+                                  "--ledger",
+                                  (dir / "ledger.sqlite").string(),
+                                  "--format",
+                                  "json",
+                                  "-q"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
 }
@@ -58,6 +71,19 @@ TEST_CASE("cli::push_round_trip") {
     auto bytes = sandbox.retrieve(url);
     CHECK(bytes == document);
     CHECK(formats::sha1_hex(bytes) == formats::sha1_hex(document));
+}
+
+TEST_CASE("cli::push_xds_round_trip") {
+    TempDir dir;
+    RunningSandbox sandbox(sandbox_settings(dir));
+    write_file(dir / "note.xml", example_document(2));
+    auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir, {(dir / "note.xml").string()}));
+    CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+    CHECK(report_of(r)["documents"][0]["details"]["outcome"] == "accepted");
+    auto found = sandbox.search("identifier=1.2.250.1.999.1.1.20240115.1%5EPUSH-2");
+    REQUIRE(found["total"] == 1);
+    auto url = found["entry"][0]["resource"]["content"][0]["attachment"]["url"].get<std::string>();
+    CHECK(sandbox.retrieve(url) == read_file(dir / "note.xml"));
 }
 
 TEST_CASE("cli::push_retries") {
@@ -115,6 +141,15 @@ TEST_CASE("cli::push_never_twice") {
         auto again = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "note.xml").string()}));
         CHECK(again.exit_code == 0);
         CHECK(report_of(again)["documents"][0]["details"]["outcome"] == "already-accepted");
+        CHECK(stored_copies(sandbox, 4) == 1);
+    }
+    SUBCASE("over XDS too: the registry's duplicate after a lost answer is this document") {
+        auto settings = sandbox_settings(dir);
+        settings.faults.push_back(sandbox::parse_fault_rule("drop=after-store,count=1,method=POST"));
+        RunningSandbox sandbox(settings);
+        auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir, {(dir / "note.xml").string()}));
+        CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+        CHECK(report_of(r)["documents"][0]["details"]["outcome"] == "found-on-server");
         CHECK(stored_copies(sandbox, 4) == 1);
     }
     SUBCASE("a batch killed halfway, then run again: each document stored once") {
@@ -226,4 +261,46 @@ TEST_CASE("cli::push_dry_run_and_validation") {
         CHECK(report_of(r)["documents"][0]["details"]["outcome"] == "invalid");
         CHECK(r.out.find("cisis.header.realm-code") != std::string::npos);
     }
+}
+
+TEST_CASE("cli::push_bad_answers") {
+    // A server that answers nonsense: every case ends in a diagnostic and an exit code, never a crash.
+    httplib::Server server;
+    std::string type, body;
+    int status = 200;
+    server.Post(".*", [&](const httplib::Request&, httplib::Response& res) {
+        res.status = status;
+        res.set_content(body, type.c_str());
+    });
+    int port = server.bind_to_any_port("127.0.0.1");
+    std::thread thread([&] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    TempDir dir;
+    write_file(dir / "note.xml", example_document(9));
+    std::string base = "http://127.0.0.1:" + std::to_string(port);
+    struct Case {
+        const char* transport;
+        int status;
+        const char* type;
+        const char* body;
+        int exit_code;
+    };
+    for (const auto& c :
+         {Case{"mhd", 200, "application/fhir+json", "{not json", 3}, Case{"mhd", 200, "text/html", "<html/>", 3},
+          Case{"mhd", 200, "application/fhir+json", "", 3}, Case{"mhd", 400, "text/plain", "bad", 1},
+          Case{"xds", 200, "text/html", "<html/>", 3}, Case{"xds", 200, "application/soap+xml", "<broken", 3},
+          Case{"xds", 200, "application/soap+xml", "", 3}, Case{"xds", 400, "text/plain", "bad", 1}}) {
+        CAPTURE(c.transport);
+        CAPTURE(c.body);
+        status = c.status;
+        type = c.type;
+        body = c.body;
+        TempDir run_dir;
+        auto r = run_healthdoc(push_args(base + (std::string(c.transport) == "mhd" ? "/fhir" : "/xds/repository"),
+                                         c.transport, run_dir, {"--attempts", "1", (dir / "note.xml").string()}));
+        CHECK_MESSAGE(r.exit_code == c.exit_code, r.out << r.err);
+        CHECK(report_of(r)["documents"][0]["diagnostics"].size() > 0);
+    }
+    server.stop();
+    thread.join();
 }
