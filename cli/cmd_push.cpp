@@ -122,7 +122,7 @@ int run_push(const PushOptions& options, const GlobalOptions& global) {
     cda::ValidationSettings validation;
     if (!options.schemas.empty()) validation.schemas = options.schemas;
     cda::Validator validator(validation, run.run_diagnostics);
-    auto inputs = formats::expand_inputs(options.inputs, {".xml"});
+    auto inputs = formats::expand_inputs(options.inputs, {".xml", ".json"});
     if (global.verbose)
         std::cerr << "healthdoc: " << inputs.size() << " input(s) to " << options.endpoint << " over "
                   << transport->name() << ", ledger " << settings.ledger_path.string() << ", " << settings.jobs
@@ -142,7 +142,10 @@ int run_push(const PushOptions& options, const GlobalOptions& global) {
 void setup_push(CLI::App& app, CommandContext& context) {
     auto options = std::make_shared<PushOptions>();
     auto* command = app.add_subcommand("push", "Send documents to the health space (MHD ITI-65 or XDS.b ITI-41)");
-    command->add_option("inputs", options->inputs, "CDA files or directories (*.xml)")->required();
+    command
+        ->add_option("inputs", options->inputs,
+                     "CDA documents or ready ITI-65 Bundles (FHIR JSON): files or directories (*.xml, *.json)")
+        ->required();
     command->add_option("--endpoint", options->endpoint, "FHIR base URL (mhd) or XDS.b repository URL (xds)")
         ->required();
     command->add_option("--transport", options->transport, "mhd (FHIR base) or xds (XDS.b repository)")

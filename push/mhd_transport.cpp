@@ -61,6 +61,7 @@ public:
     std::string payload_extension() const override { return ".json"; }
 
     std::optional<std::string> payload(const PreparedDocument& document, formats::Diagnostics& out) const override {
+        if (!document.payload.empty()) return document.payload;
         MhdOptions options;
         options.source_id = m_settings.source_id;
         options.designation_type = m_settings.content_type_code;

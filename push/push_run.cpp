@@ -5,6 +5,7 @@
 #include "formats/hash.hpp"
 #include "formats/parallel.hpp"
 #include "push/ledger.hpp"
+#include "push/ready_bundle.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -128,23 +129,32 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
             out.report(Severity::fatal, "io.read.failed", error.what(), formats::Location{report.file, 0, 0, {}});
             return done(PushOutcome::invalid);
         }
-        report.kind = std::string(formats::to_string(formats::detect_format(source).format));
-        if (m_validator) {
-            auto validation = m_validator->validate(source);
-            report.unreadable = validation.unreadable;
-            out.append(validation.diagnostics);
-            if (validation.unreadable || (m_settings.validate && out.has_at_least(Severity::error))) {
-                if (!validation.unreadable)
-                    out.report(Severity::error, "push.not-sent.invalid",
-                               "the document has errors and was not sent (--no-validate sends it anyway)",
-                               formats::Location{report.file, 0, 0, {}});
+        auto format = formats::detect_format(source).format;
+        report.kind = std::string(formats::to_string(format));
+        std::optional<PreparedDocument> prepared;
+        if (format == formats::Format::fhir_json) {
+            // A ready ITI-65 Bundle: checked, then sent as it is.
+            prepared = prepare_ready_bundle(source, out);
+            if (!prepared) {
+                report.unreadable = out.has_at_least(Severity::fatal);
                 return done(PushOutcome::invalid);
             }
+        } else {
+            if (m_validator) {
+                auto validation = m_validator->validate(source);
+                report.unreadable = validation.unreadable;
+                out.append(validation.diagnostics);
+                if (validation.unreadable || (m_settings.validate && out.has_at_least(Severity::error))) {
+                    if (!validation.unreadable)
+                        out.report(Severity::error, "push.not-sent.invalid",
+                                   "the document has errors and was not sent (--no-validate sends it anyway)",
+                                   formats::Location{report.file, 0, 0, {}});
+                    return done(PushOutcome::invalid);
+                }
+            }
+            prepared = prepare_document(source, out);
+            if (!prepared) return done(PushOutcome::invalid);
         }
-        formats::Diagnostics mapping;
-        auto prepared = prepare_document(source, mapping);
-        out.append(mapping);
-        if (!prepared) return done(PushOutcome::invalid);
         job.document_id = prepared->entry.unique_id;
         formats::Diagnostics building;
         auto request = m_transport.build(*prepared, building);

@@ -24,6 +24,7 @@ struct PreparedDocument {
     std::string bytes; // the CDA document
     cda::CdaHeader header;
     cda::XdsDocumentEntry entry;
+    std::string payload; // a ready ITI-65 Bundle given as input, sent as it is (MHD only)
 };
 
 enum class SendStatus {

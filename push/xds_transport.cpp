@@ -22,6 +22,7 @@ public:
     std::string payload_extension() const override { return ".xml"; }
 
     std::optional<std::string> payload(const PreparedDocument& document, formats::Diagnostics& out) const override {
+        if (refuse_fhir_input(document, out)) return std::nullopt;
         formats::Diagnostics found;
         auto xml = build_provide_and_register(with_settings(document.entry, m_settings), options(),
                                               {document.bytes, ""}, found);
@@ -31,6 +32,7 @@ public:
     }
 
     std::optional<HttpRequest> build(const PreparedDocument& document, formats::Diagnostics& out) const override {
+        if (refuse_fhir_input(document, out)) return std::nullopt;
         formats::Diagnostics found;
         std::string content_id = "document." + formats::random_uuid() + "@healthdoc";
         auto xml =
@@ -87,6 +89,13 @@ public:
     }
 
 private:
+    static bool refuse_fhir_input(const PreparedDocument& document, formats::Diagnostics& out) {
+        if (document.payload.empty()) return false;
+        out.report(Severity::error, "push.xds.fhir-input",
+                   "an ITI-65 Bundle can only be pushed over MHD (--transport mhd)");
+        return true;
+    }
+
     XdsSubmissionOptions options() const {
         XdsSubmissionOptions o;
         o.source_id = m_settings.source_id;

@@ -304,3 +304,40 @@ TEST_CASE("cli::push_bad_answers") {
     server.stop();
     thread.join();
 }
+
+TEST_CASE("cli::push_ready_bundles") {
+    TempDir dir;
+    RunningSandbox sandbox(sandbox_settings(dir));
+    write_file(dir / "note.xml", example_document(10));
+    auto made = run_healthdoc({"convert", (dir / "note.xml").string(), "--to", "mhd", "--content-type-code", "07", "-o",
+                               (dir / "bundle.json").string(), "-q"});
+    REQUIRE_MESSAGE(made.exit_code == 0, made.out << made.err);
+    SUBCASE("a ready ITI-65 Bundle is checked and sent as it is; the ledger knows it afterwards") {
+        auto r = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "bundle.json").string()}));
+        CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+        CHECK(report_of(r)["documents"][0]["details"]["outcome"] == "accepted");
+        CHECK(stored_copies(sandbox, 10) == 1);
+        auto again = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "bundle.json").string()}));
+        CHECK(report_of(again)["documents"][0]["details"]["outcome"] == "already-accepted");
+    }
+    SUBCASE("a Bundle whose hash does not match its Binary is not sent") {
+        auto bundle = nlohmann::json::parse(read_file(dir / "bundle.json"));
+        for (auto& entry : bundle["entry"])
+            if (entry["resource"]["resourceType"] == "DocumentReference")
+                entry["resource"]["content"][0]["attachment"]["hash"] = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        write_file(dir / "tampered.json", bundle.dump());
+        auto r = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "tampered.json").string()}));
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("push.bundle.hash-mismatch") != std::string::npos);
+        CHECK(stored_copies(sandbox, 10) == 0);
+    }
+    SUBCASE("over XDS, or a FHIR document Bundle: said plainly") {
+        auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir, {(dir / "bundle.json").string()}));
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("push.xds.fhir-input") != std::string::npos);
+        write_file(dir / "document.json", R"({"resourceType": "Bundle", "type": "document", "entry": []})");
+        r = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "document.json").string()}));
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("push.bundle.document-bundle") != std::string::npos);
+    }
+}

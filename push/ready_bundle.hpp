@@ -1,0 +1,20 @@
+// A ready ITI-65 transaction Bundle given as input to push: checked (one SubmissionSet List,
+// DocumentReferences whose attachment.url resolves to a Binary entry, size and hash matching
+// the content) and then sent as it is, over MHD only.
+#pragma once
+
+#include "formats/diagnostic.hpp"
+#include "formats/source_text.hpp"
+#include "push/transport.hpp"
+
+#include <optional>
+
+namespace healthdoc::push {
+
+// Reads `source` (FHIR JSON) as a ready ITI-65 Bundle. The prepared document's `payload` is the
+// bundle text, `bytes` the first document's content and `entry.unique_id` its
+// masterIdentifier, so that the ledger and the ITI-67 look-up work as for a CDA document.
+// std::nullopt after fatal or error findings (rule push.bundle.*).
+std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& source, formats::Diagnostics& out);
+
+} // namespace healthdoc::push
