@@ -35,13 +35,21 @@ std::string percent_encode(const std::string& text) {
     return out;
 }
 
-std::string utc_timestamp_now() {
+std::string trim(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return "";
+    return std::string(text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1));
+}
+
+std::string utc_now(const char* format) {
     auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
     gmtime_r(&now, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, format, &tm);
     return buffer;
 }
+
+std::string utc_timestamp_now() { return utc_now("%Y-%m-%dT%H:%M:%SZ"); }
 
 } // namespace healthdoc::formats

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace healthdoc::formats {
 
@@ -11,6 +12,12 @@ std::string percent_decode(const std::string& text);
 // Escapes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) as %XX: safe
 // in a URL query value and in application/x-www-form-urlencoded bodies.
 std::string percent_encode(const std::string& text);
+
+// `text` without leading and trailing blanks (space, tab, CR, LF).
+std::string trim(std::string_view text);
+
+// The current time as UTC in a strftime `format` (e.g. "%Y%m%d%H%M%S" for an XDS DTM).
+std::string utc_now(const char* format);
 
 // The current time as ISO 8601 UTC with seconds, e.g. "2026-11-28T20:41:05Z".
 std::string utc_timestamp_now();

@@ -1,20 +1,13 @@
 #include "push/secrets.hpp"
 
 #include "formats/errors.hpp"
+#include "formats/text_utils.hpp"
 
 #include <cstdlib>
 #include <fstream>
 
 namespace healthdoc::push {
-namespace {
-
-std::string trim(const std::string& text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-} // namespace
+using formats::trim;
 
 std::string read_secret_file(const std::filesystem::path& path, const std::string& what) {
     std::ifstream in(path);

@@ -2,11 +2,10 @@
 
 #include "formats/base64.hpp"
 #include "formats/ids.hpp"
+#include "formats/text_utils.hpp"
 
 #include <pugixml.hpp>
 
-#include <chrono>
-#include <ctime>
 #include <sstream>
 
 namespace healthdoc::push {
@@ -41,15 +40,6 @@ constexpr const char* set_patient_id = "urn:uuid:6b5aea1a-874d-4603-a4bc-96a0a7b
 
 constexpr const char* k_has_member = "urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember";
 constexpr const char* k_replace = "urn:ihe:iti:2007:AssociationType:RPLC";
-
-std::string utc_now_dtm() {
-    auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y%m%d%H%M%S", &tm);
-    return buffer;
-}
 
 class Builder {
 public:
@@ -176,7 +166,8 @@ std::string build_provide_and_register(const cda::XdsDocumentEntry& entry, const
 
     auto package = list.append_child("rim:RegistryPackage");
     package.append_attribute("id") = set_id.c_str();
-    b.slot(package, "submissionTime", {options.submission_time.empty() ? utc_now_dtm() : options.submission_time});
+    b.slot(package, "submissionTime",
+           {options.submission_time.empty() ? formats::utc_now("%Y%m%d%H%M%S") : options.submission_time});
     if (!entry.author_person.empty()) {
         // The submission set's author: the document's first author (the CDA names no sender).
         cda::XdsDocumentEntry first;

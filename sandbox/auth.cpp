@@ -1,21 +1,14 @@
 #include "sandbox/auth.hpp"
 
 #include "formats/errors.hpp"
+#include "formats/text_utils.hpp"
 
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
 
 namespace healthdoc::sandbox {
-namespace {
-
-std::string trim(const std::string& text) {
-    auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
-    return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-} // namespace
+using formats::trim;
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
     unsigned char difference = a.size() == b.size() ? 0 : 1;

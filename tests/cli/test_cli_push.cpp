@@ -218,11 +218,7 @@ TEST_CASE("cli::push_mutual_tls") {
         MESSAGE("SKIPPED: the openssl command is not available");
         return;
     }
-    REQUIRE(make_certificate(dir, "ca", "", "healthdoc test CA"));
-    REQUIRE(make_certificate(dir, "server", "ca", "127.0.0.1"));
-    REQUIRE(make_certificate(dir, "client", "ca", "healthdoc test client"));
-    REQUIRE(make_certificate(dir, "rogue_ca", "", "rogue CA"));
-    REQUIRE(make_certificate(dir, "rogue", "rogue_ca", "rogue client"));
+    REQUIRE(make_test_pki(dir));
     auto settings = sandbox_settings(dir);
     settings.tls_cert = dir / "server.pem";
     settings.tls_key = dir / "server.key";

@@ -22,4 +22,11 @@ bool make_certificate(const TempDir& dir, const std::string& name, const std::st
                ".key' -CAcreateserial -out " + d + name + ".pem' -days 2 -extfile " + d + "san.ext'");
 }
 
+bool make_test_pki(const TempDir& dir) {
+    return make_certificate(dir, "ca", "", "healthdoc test CA") && make_certificate(dir, "server", "ca", "127.0.0.1") &&
+           make_certificate(dir, "client", "ca", "healthdoc test client") &&
+           make_certificate(dir, "rogue_ca", "", "rogue CA") &&
+           make_certificate(dir, "rogue", "rogue_ca", "rogue client");
+}
+
 } // namespace healthdoc::test

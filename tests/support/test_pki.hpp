@@ -14,4 +14,8 @@ bool have_openssl();
 // CA when `ca` is empty. Leaf certificates carry subjectAltName IP:127.0.0.1.
 bool make_certificate(const TempDir& dir, const std::string& name, const std::string& ca, const std::string& subject);
 
+// The usual set in `dir`: ca, server (127.0.0.1) and client signed by ca, and a rogue client
+// signed by an unrelated rogue_ca. False when openssl failed.
+bool make_test_pki(const TempDir& dir);
+
 } // namespace healthdoc::test

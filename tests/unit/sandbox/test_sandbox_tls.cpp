@@ -9,7 +9,7 @@ using healthdoc::sandbox::SandboxServer;
 using healthdoc::sandbox::SandboxSettings;
 using healthdoc::test::TempDir;
 
-using healthdoc::test::make_certificate;
+using healthdoc::test::make_test_pki;
 
 TEST_CASE("sandbox::tls") {
     TempDir dir;
@@ -17,11 +17,7 @@ TEST_CASE("sandbox::tls") {
         MESSAGE("SKIPPED: the openssl command is not available");
         return;
     }
-    REQUIRE(make_certificate(dir, "ca", "", "healthdoc test CA"));
-    REQUIRE(make_certificate(dir, "server", "ca", "127.0.0.1"));
-    REQUIRE(make_certificate(dir, "client", "ca", "healthdoc test client"));
-    REQUIRE(make_certificate(dir, "rogue_ca", "", "rogue CA"));
-    REQUIRE(make_certificate(dir, "rogue", "rogue_ca", "rogue client"));
+    REQUIRE(make_test_pki(dir));
     auto path = [&](const char* name) { return (dir / name).string(); };
 
     SandboxSettings settings;
