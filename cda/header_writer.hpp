@@ -19,8 +19,11 @@ inline constexpr const char* k_cda_type_id_extension = "POCD_HD000040";
 // caller can append the body (`component` comes last in the schema). Elements the schema
 // requires (id, code, effectiveTime, confidentialityCode, recordTarget, author, custodian...)
 // are always written, with nullFlavor="NI" when the model leaves them empty; optional ones are
-// written only when the model has them. The body kind and media type of the model are not
-// written: the body is the caller's. Never throws for any model content.
+// written only when the model has them. participant/time carries xsi:type="IVL_TS"; the sdtc
+// namespace is declared only when an sdtc element (deceasedInd, deceasedTime) is written. The
+// custodian organisation takes one telecom and one address at most (the first ones). The body kind
+// and media type of the model are not written: the body is the caller's. Never throws for any
+// model content.
 pugi::xml_node write_header(const CdaHeader& header, pugi::xml_document& document);
 
 // `document` as UTF-8 text with an XML declaration, indented by two spaces.

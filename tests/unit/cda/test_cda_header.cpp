@@ -66,8 +66,8 @@ TEST_CASE("cda::header_n1_example") {
     auto document = healthdoc::formats::parse_xml(SourceText::from_file(file->string()), diagnostics);
     REQUIRE(document);
     auto h = read_header(document->root());
-    CHECK(h.template_ids == std::vector<std::string>{"2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1",
-                                                      "1.3.6.1.4.1.19376.1.2.20"});
+    CHECK(h.template_ids ==
+          std::vector<std::string>{"2.16.840.1.113883.2.8.2.1", "1.2.250.1.213.1.1.1.1", "1.3.6.1.4.1.19376.1.2.20"});
     CHECK(h.id.root == "1.3.6.1.4.1.19376.1.2.20.12345.1.1");
     CHECK(h.code.code == "11502-2");
     CHECK(h.code.codeSystem == "2.16.840.1.113883.6.1");
@@ -90,6 +90,26 @@ TEST_CASE("cda::header_n1_example") {
     CHECK(h.authors[0].time.value == "20210104160527+0100");
     REQUIRE(h.legal_authenticator.has_value());
     CHECK(h.legal_authenticator->signature_code == "S");
+    REQUIRE(patient.addresses.size() == 1);
+    CHECK(patient.addresses[0].parts.at(2) == healthdoc::cda::AddressPart{"unitID", "Escalier A"});
+    CHECK(patient.addresses[0].parts.back() == healthdoc::cda::AddressPart{"country", "FRANCE"});
+    CHECK(patient.telecoms ==
+          std::vector<healthdoc::cda::Telecom>{{"tel:0144534551", "H", ""}, {"tel:0647151010", "MC", ""}});
+    REQUIRE(h.participants.size() == 2);
+    const auto& sampler = h.participants[0];
+    CHECK(sampler.type_code == "PRF");
+    CHECK(sampler.function_code.code == "PRELV");
+    CHECK(sampler.time.high.value == "202101040735+0100");
+    CHECK(sampler.class_code == "PROV");
+    CHECK(sampler.addresses.at(0).nullFlavor == "MSK");
+    CHECK(sampler.telecoms.at(0).use == "EC");
+    REQUIRE(sampler.person.has_value());
+    CHECK(sampler.person->family.at(0).text == "BLEEDER");
+    CHECK(sampler.organization.name == "Laboratoire des charmes");
+    CHECK(sampler.organization.telecoms.at(0).value == "tel:0138475439");
+    CHECK(sampler.organization.addresses.at(0).parts.at(0).name == "houseNumber");
+    CHECK(h.participants[1].type_code == "REF");
+    CHECK_FALSE(h.custodian.addresses.empty());
     CHECK(h.body == BodyKind::non_xml);
     CHECK(h.body_media_type == "application/pdf");
     CHECK_FALSE(h.facility_type.code.empty());
@@ -121,6 +141,48 @@ TEST_CASE("cda::header_edge_cases") {
         CHECK(h.body == BodyKind::several);
         CHECK(h.patients.empty());
         CHECK_FALSE(h.legal_authenticator.has_value());
+    }
+    SUBCASE("sdtc extensions, recipients, participant time and the encounter location are read") {
+        auto document = healthdoc::formats::parse_xml(
+            SourceText(
+                "s.xml",
+                "<ClinicalDocument xmlns='urn:hl7-org:v3' xmlns:sdtc='urn:hl7-org:sdtc' "
+                "xmlns:xsi='http://www.w3.org/2001/XMLSchema-instance'>"
+                "<recordTarget><patientRole><id root='1.2'/><patient><birthTime value='1950'/>"
+                "<sdtc:deceasedInd value='true'/><sdtc:deceasedTime value='20240228'/>"
+                "<deceasedInd value='false'/></patient></patientRole></recordTarget>"
+                "<informationRecipient typeCode='TRC'><intendedRecipient><id root='1.2.250.1.71.4.2.1' "
+                "extension='8100'/><informationRecipient><name><family>DEST</family></name>"
+                "</informationRecipient><receivedOrganization><name>Clinique</name></receivedOrganization>"
+                "</intendedRecipient></informationRecipient>"
+                "<participant typeCode='INF'><time xsi:type='IVL_TS' nullFlavor='UNK'/>"
+                "<associatedEntity classCode='AGNT'/></participant>"
+                "<componentOf><encompassingEncounter><id root='9.9' extension='V1'/><effectiveTime value='2024'/>"
+                "<location><healthCareFacility><id root='1.2.250.1.71.4.2.2' extension='1750'/>"
+                "<code code='SA07'/><location><name>Cabinet</name><addr><city>PARIS</city></addr>"
+                "</location></healthCareFacility></location></encompassingEncounter></componentOf>"
+                "</ClinicalDocument>"),
+            diagnostics);
+        REQUIRE(document);
+        auto h = read_header(document->root());
+        REQUIRE(h.patients.size() == 1);
+        CHECK(h.patients[0].deceased_indicator == "true");
+        CHECK(h.patients[0].deceased_time.value == "20240228");
+        REQUIRE(h.information_recipients.size() == 1);
+        CHECK(h.information_recipients[0].type_code == "TRC");
+        CHECK(h.information_recipients[0].ids.at(0).extension == "8100");
+        CHECK(h.information_recipients[0].person->family.at(0).text == "DEST");
+        CHECK(h.information_recipients[0].organization.name == "Clinique");
+        REQUIRE(h.participants.size() == 1);
+        CHECK(h.participants[0].time.value.nullFlavor == "UNK");
+        CHECK(h.participants[0].class_code == "AGNT");
+        CHECK_FALSE(h.participants[0].person.has_value());
+        CHECK(h.encounter_ids.at(0).extension == "V1");
+        CHECK(h.encounter_period.value.value == "2024");
+        CHECK(h.facility_ids.at(0).extension == "1750");
+        CHECK(h.facility_type.code == "SA07");
+        CHECK(h.encounter_location_name == "Cabinet");
+        CHECK(h.encounter_location_address.parts == std::vector<healthdoc::cda::AddressPart>{{"city", "PARIS"}});
     }
     SUBCASE("no ClinicalDocument") {
         auto document = healthdoc::formats::parse_xml(SourceText("n.xml", "<note/>"), diagnostics);
