@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <thread>
 
 using namespace healthdoc;
@@ -231,6 +232,20 @@ TEST_CASE("cli::push_mutual_tls") {
             {"--ca-bundle", (dir / "ca.pem").string(), "--cert", (dir / (std::string(name) + ".pem")).string(), "--key",
              (dir / (std::string(name) + ".key")).string(), "--attempts", "1", (dir / "note.xml").string()});
     };
+    SUBCASE("PKCS#12 with its password from the environment, never printed") {
+        REQUIRE(std::system(("openssl pkcs12 -export -in '" + (dir / "client.pem").string() + "' -inkey '" +
+                             (dir / "client.key").string() + "' -out '" + (dir / "client.p12").string() +
+                             "' -passout pass:p12-sekret >/dev/null 2>&1")
+                                .c_str()) == 0);
+        auto args = push_args(sandbox.fhir(), "mhd", dir,
+                              {"--ca-bundle", (dir / "ca.pem").string(), "--pkcs12", (dir / "client.p12").string(),
+                               "--key-password-env", "HEALTHDOC_TEST_P12", "--verbose", (dir / "note.xml").string()});
+        auto r = run_healthdoc(args, "", {"HEALTHDOC_TEST_P12=p12-sekret"});
+        CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
+        CHECK(r.out.find("p12-sekret") == std::string::npos);
+        CHECK(r.err.find("p12-sekret") == std::string::npos);
+        return;
+    }
     auto rogue = run_healthdoc(with("rogue"));
     CHECK(rogue.exit_code == 3);
     auto good = run_healthdoc(with("client"));
