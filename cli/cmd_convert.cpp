@@ -115,87 +115,95 @@ void render_report(const formats::RunReport& run, const ConvertOptions& options,
     if (!global.quiet) std::cerr << formats::summary_line(run) << '\n';
 }
 
-int run_convert_to_cda(const ConvertOptions& options, const GlobalOptions& global) {
-    auto started = std::chrono::steady_clock::now();
-    formats::RunReport run;
-    run.command = "convert";
-    run.documents.emplace_back();
-    auto& report = run.documents.back();
-    report.file = options.input;
-    bool document_on_stdout = options.output.empty() || options.output == "-";
+// One conversion: its input, its one-document report, and where its output goes.
+class Conversion {
+public:
+    explicit Conversion(const ConvertOptions& options)
+        : m_options(options), m_started(std::chrono::steady_clock::now()),
+          m_on_stdout(options.output.empty() || options.output == "-") {
+        m_run.command = "convert";
+        report().file = options.input;
+        m_source =
+            options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
+        m_format = formats::detect_format(m_source).format;
+        report().kind = std::string(formats::to_string(m_format));
+    }
+    formats::DocumentReport& report() { return m_run.documents.front(); }
+    const formats::SourceText& source() const { return m_source; }
+    formats::Format format() const { return m_format; }
+    // Writes the converted bytes to -o (atomically) or standard output.
+    void write(const std::string& bytes) {
+        if (m_on_stdout) {
+            std::cout << bytes;
+            std::cout.flush();
+        } else {
+            formats::write_file_atomically(m_options.output, bytes);
+        }
+        report().details["output"] = m_on_stdout ? "-" : m_options.output;
+    }
+    int finish(const GlobalOptions& global) {
+        report().seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
+        m_run.seconds = report().seconds;
+        render_report(m_run, m_options, global, m_on_stdout);
+        return exit_code_for(m_run, false);
+    }
 
-    auto source =
-        options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
-    auto format = formats::detect_format(source).format;
-    report.kind = std::string(formats::to_string(format));
+private:
+    const ConvertOptions& m_options;
+    std::chrono::steady_clock::time_point m_started;
+    bool m_on_stdout;
+    formats::RunReport m_run{"convert", {formats::DocumentReport{}}, {}, 0.0};
+    formats::SourceText m_source;
+    formats::Format m_format = formats::Format::unknown;
+};
+
+int run_convert_to_cda(const ConvertOptions& options, const GlobalOptions& global) {
+    Conversion conversion(options);
+    auto& report = conversion.report();
+    auto format = conversion.format();
     cda::N1Metadata metadata;
     if (!cda::n1_media_type(format)) {
         // Not a document healthdoc can wrap: the same status as an unrecognised input.
         report.unreadable = true;
         report.diagnostics.report(formats::Severity::fatal, "cda.n1.unsupported-media",
                                   "--to cda wraps PDF, plain text, RTF, JPEG or TIFF; the input is " + report.kind);
-    } else {
-        bool metadata_read = true;
-        if (!options.metadata.empty()) {
-            auto parsed = cda::parse_n1_metadata(formats::SourceText::from_file(options.metadata), report.diagnostics);
-            if (parsed) metadata = *parsed;
-            metadata_read = parsed.has_value();
-        }
-        apply_field_options(options.fields, metadata);
-        apply_replacement(options.replacement, metadata, report.diagnostics);
-        if (metadata_read && !report.diagnostics.has_at_least(formats::Severity::error)) {
-            auto document = cda::convert_to_n1(source.bytes(), format, metadata, options.metadata, report.diagnostics);
-            if (document) {
-                if (document_on_stdout) {
-                    std::cout << *document;
-                    std::cout.flush();
-                } else {
-                    formats::write_file_atomically(options.output, *document);
-                }
-                report.details["output"] = document_on_stdout ? "-" : options.output;
-                report.details["mediaType"] = *cda::n1_media_type(format);
-            }
+        return conversion.finish(global);
+    }
+    bool metadata_read = true;
+    if (!options.metadata.empty()) {
+        auto parsed = cda::parse_n1_metadata(formats::SourceText::from_file(options.metadata), report.diagnostics);
+        if (parsed) metadata = *parsed;
+        metadata_read = parsed.has_value();
+    }
+    apply_field_options(options.fields, metadata);
+    apply_replacement(options.replacement, metadata, report.diagnostics);
+    if (metadata_read && !report.diagnostics.has_at_least(formats::Severity::error)) {
+        auto document =
+            cda::convert_to_n1(conversion.source().bytes(), format, metadata, options.metadata, report.diagnostics);
+        if (document) {
+            conversion.write(*document);
+            report.details["mediaType"] = *cda::n1_media_type(format);
         }
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    run.seconds = report.seconds;
-    render_report(run, options, global, document_on_stdout);
-    return exit_code_for(run, false);
+    return conversion.finish(global);
 }
 
 // CDA -> the payload of a transport: the ITI-65 Bundle (mhd) or the
 // ProvideAndRegisterDocumentSetRequest (xds), exactly what `push` would send.
 int run_convert_to_payload(const ConvertOptions& options, const GlobalOptions& global) {
-    auto started = std::chrono::steady_clock::now();
-    formats::RunReport run;
-    run.command = "convert";
-    run.documents.emplace_back();
-    auto& report = run.documents.back();
-    report.file = options.input;
-    bool document_on_stdout = options.output.empty() || options.output == "-";
-    auto source =
-        options.input == "-" ? formats::SourceText::from_stdin() : formats::SourceText::from_file(options.input);
-    report.kind = std::string(formats::to_string(formats::detect_format(source).format));
+    Conversion conversion(options);
+    auto& report = conversion.report();
     auto settings = transport_settings(options.submission, "");
     auto transport = options.to == "xds" ? push::make_xds_transport(settings) : push::make_mhd_transport(settings);
-    if (auto prepared = push::prepare_document(source, report.diagnostics)) {
+    if (auto prepared = push::prepare_document(conversion.source(), report.diagnostics)) {
         if (auto payload = transport->payload(*prepared, report.diagnostics)) {
-            if (document_on_stdout) {
-                std::cout << *payload;
-                std::cout.flush();
-            } else {
-                formats::write_file_atomically(options.output, *payload);
-            }
-            report.details["output"] = document_on_stdout ? "-" : options.output;
+            conversion.write(*payload);
             report.details["documentId"] = prepared->entry.unique_id;
         }
     } else {
         report.unreadable = true;
     }
-    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    run.seconds = report.seconds;
-    render_report(run, options, global, document_on_stdout);
-    return exit_code_for(run, false);
+    return conversion.finish(global);
 }
 
 } // namespace
