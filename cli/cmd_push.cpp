@@ -10,6 +10,7 @@
 #include "push/push_run.hpp"
 #include "push/secrets.hpp"
 #include "push/transport.hpp"
+#include "push/xds_message.hpp"
 
 #include <unistd.h>
 
@@ -101,8 +102,10 @@ int exit_code_for_push(const formats::RunReport& run, bool warnings_as_errors) {
 int run_push(const PushOptions& options, const GlobalOptions& global) {
     auto started = std::chrono::steady_clock::now();
     auto settings_for_transport = transport_settings(options.submission, options.endpoint);
-    if (!options.saml_assertion.empty())
+    if (!options.saml_assertion.empty()) {
         settings_for_transport.saml_assertion = read_whole_file(options.saml_assertion, "SAML assertion");
+        push::require_saml_assertion(settings_for_transport.saml_assertion, options.saml_assertion);
+    }
     auto transport = options.transport == "xds" ? push::make_xds_transport(settings_for_transport)
                                                 : push::make_mhd_transport(settings_for_transport);
 

@@ -1,5 +1,6 @@
 #include "push/xds_message.hpp"
 
+#include "formats/errors.hpp"
 #include "formats/ids.hpp"
 #include "formats/source_text.hpp"
 #include "formats/xml_document.hpp"
@@ -16,6 +17,8 @@ using formats::Severity;
 using formats::XmlDocument;
 
 constexpr const char* k_soap = "http://www.w3.org/2003/05/soap-envelope";
+constexpr const char* k_soap11 = "http://schemas.xmlsoap.org/soap/envelope/";
+constexpr const char* k_saml = "urn:oasis:names:tc:SAML:2.0:assertion";
 constexpr const char* k_addressing = "http://www.w3.org/2005/08/addressing";
 constexpr const char* k_wsse = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 constexpr const char* k_rs = "urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0";
@@ -70,6 +73,13 @@ void unreadable(RegistryAnswer& answer, formats::Diagnostics& out, int http_stat
 }
 
 } // namespace
+
+void require_saml_assertion(const std::string& xml, const std::string& file) {
+    formats::Diagnostics parse;
+    auto document = formats::parse_xml(formats::SourceText(file, xml), parse);
+    if (!document || !is(document->root(), k_saml, "Assertion"))
+        throw UsageError(file + ": not a SAML 2.0 Assertion (a well-formed saml2:Assertion element is expected)");
+}
 
 SoapMessage build_iti41_message(const std::string& provide_and_register, const std::string& document_content_id,
                                 const std::string& document_bytes, const std::string& endpoint,
@@ -141,6 +151,16 @@ RegistryAnswer read_registry_answer(int http_status, const std::string& content_
         answer.status = RegistryAnswer::Status::soap_fault;
         std::string code = child(child(fault, k_soap, "Code"), k_soap, "Value").child_value();
         std::string reason = child(child(fault, k_soap, "Reason"), k_soap, "Text").child_value();
+        answer.errors.push_back({code, reason, "error", ""});
+        out.report(Severity::error, "push.server.soap-fault",
+                   "server: SOAP fault " + (code.empty() ? std::string("(no code)") : code) +
+                       (reason.empty() ? "" : ": " + reason));
+        return answer;
+    }
+    if (auto fault = find(document->root(), k_soap11, "Fault")) { // a SOAP 1.1 server
+        answer.status = RegistryAnswer::Status::soap_fault;
+        std::string code = fault.child("faultcode").child_value();
+        std::string reason = fault.child("faultstring").child_value();
         answer.errors.push_back({code, reason, "error", ""});
         out.report(Severity::error, "push.server.soap-fault",
                    "server: SOAP fault " + (code.empty() ? std::string("(no code)") : code) +

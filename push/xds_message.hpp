@@ -23,6 +23,10 @@ SoapMessage build_iti41_message(const std::string& provide_and_register, const s
                                 const std::string& document_bytes, const std::string& endpoint,
                                 const std::string& saml_assertion);
 
+// Throws UsageError unless `xml` (read from `file`) is one well-formed SAML 2.0 Assertion: it
+// is copied into the message byte for byte, so that its signature stays valid.
+void require_saml_assertion(const std::string& xml, const std::string& file);
+
 struct RegistryError {
     std::string code, context, severity, location;
 };

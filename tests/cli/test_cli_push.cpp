@@ -78,7 +78,13 @@ TEST_CASE("cli::push_xds_round_trip") {
     TempDir dir;
     RunningSandbox sandbox(sandbox_settings(dir));
     write_file(dir / "note.xml", example_document(2));
-    auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir, {(dir / "note.xml").string()}));
+    write_file(dir / "vihf.xml", "<saml2:Assertion xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\"_1\"/>");
+    write_file(dir / "not-saml.xml", "<html/>");
+    auto refused = run_healthdoc(push_args(
+        sandbox.xds(), "xds", dir, {"--saml-assertion", (dir / "not-saml.xml").string(), (dir / "note.xml").string()}));
+    CHECK(refused.exit_code == 2);
+    auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir,
+                                     {"--saml-assertion", (dir / "vihf.xml").string(), (dir / "note.xml").string()}));
     CHECK_MESSAGE(r.exit_code == 0, r.out << r.err);
     CHECK(report_of(r)["documents"][0]["details"]["outcome"] == "accepted");
     auto found = sandbox.search("identifier=1.2.250.1.999.1.1.20240115.1%5EPUSH-2");

@@ -4,6 +4,7 @@
 #include "cda/header.hpp"
 #include "cda/xds_metadata.hpp"
 #include "cda/xsd_schema.hpp"
+#include "formats/errors.hpp"
 #include "formats/hash.hpp"
 #include "formats/xml_document.hpp"
 #include "push/xds_message.hpp"
@@ -156,6 +157,18 @@ TEST_CASE("push::xds_answers") {
         CHECK(answer.status == push::RegistryAnswer::Status::soap_fault);
         CHECK(has_rule(out, "push.server.soap-fault"));
     }
+    SUBCASE("a SOAP 1.1 fault") {
+        formats::Diagnostics out;
+        auto answer = push::read_registry_answer(
+            500, "text/xml",
+            "<e:Envelope "
+            "xmlns:e='http://schemas.xmlsoap.org/soap/envelope/'><e:Body><e:Fault><faultcode>e:Server</faultcode>"
+            "<faultstring>down</faultstring></e:Fault></e:Body></e:Envelope>",
+            out);
+        CHECK(answer.status == push::RegistryAnswer::Status::soap_fault);
+        REQUIRE(answer.errors.size() == 1);
+        CHECK(answer.errors[0].context == "down");
+    }
     SUBCASE("garbage never crashes") {
         for (auto [type, body] : std::vector<std::pair<std::string, std::string>>{
                  {"application/soap+xml", ""},
@@ -171,4 +184,12 @@ TEST_CASE("push::xds_answers") {
             for (const auto& d : out.items()) CHECK(d.message.find("proxy error") == std::string::npos);
         }
     }
+}
+
+TEST_CASE("push::xds_saml_assertion_is_checked") {
+    CHECK_NOTHROW(push::require_saml_assertion(
+        "<?xml version='1.0'?><saml2:Assertion xmlns:saml2='urn:oasis:names:tc:SAML:2.0:assertion' ID='x'/>",
+        "vihf.xml"));
+    CHECK_THROWS_AS(push::require_saml_assertion("<Assertion/>", "vihf.xml"), healthdoc::UsageError);
+    CHECK_THROWS_AS(push::require_saml_assertion("<saml2:Assertion", "vihf.xml"), healthdoc::UsageError);
 }
