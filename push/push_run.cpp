@@ -279,9 +279,12 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
                 return done(PushOutcome::failed);
             }
             std::this_thread::sleep_for(*wait);
-            if (request_left && result.http_status == 0) uncertain = true;
-            // The request may have been stored before the answer was lost: ask before resending.
-            if (request_left && result.http_status == 0 && look_up()) return done(PushOutcome::found_on_server);
+            // No answer, or a success we could not read: the request may have been stored. Ask
+            // before resending, and remember it for a duplicate-id answer.
+            bool maybe_stored =
+                request_left && (result.http_status == 0 || (result.http_status >= 200 && result.http_status < 300));
+            uncertain = uncertain || maybe_stored;
+            if (maybe_stored && look_up()) return done(PushOutcome::found_on_server);
         }
     };
 
