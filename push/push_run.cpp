@@ -132,7 +132,7 @@ std::vector<formats::DocumentReport> PushRun::run(const std::vector<formats::Inp
         auto format = formats::detect_format(source).format;
         report.kind = std::string(formats::to_string(format));
         std::optional<PreparedDocument> prepared;
-        if (format == formats::Format::fhir_json) {
+        if (format == formats::Format::fhir_json || format == formats::Format::fhir_xml) {
             // A ready ITI-65 Bundle: checked, then sent as it is.
             prepared = prepare_ready_bundle(source, out);
             if (!prepared) {

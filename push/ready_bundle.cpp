@@ -1,6 +1,11 @@
 #include "push/ready_bundle.hpp"
 
+#include "fhir/fhirpath/package_type_provider.hpp"
+#include "fhir/package_cache.hpp"
+#include "fhir/xml_to_json.hpp"
 #include "formats/base64.hpp"
+#include "formats/detect.hpp"
+#include "formats/errors.hpp"
 #include "formats/hash.hpp"
 #include "formats/json_document.hpp"
 
@@ -21,13 +26,41 @@ std::string string_at(const Json& object, const Json::json_pointer& pointer) {
     return object.contains(pointer) && object.at(pointer).is_string() ? object.at(pointer).get<std::string>() : "";
 }
 
+// FHIR XML -> JSON with the core package's definitions (which elements repeat, which are
+// numbers); std::nullopt after a fatal finding when the package is not installed.
+std::optional<Json> xml_bundle_as_json(const formats::SourceText& source, formats::Diagnostics& out) {
+    auto core = fhir::find_package("hl7.fhir.r4.core#4.0.1");
+    if (!core) {
+        problem(out, source.name(), "needs-core-package", "",
+                "reading a FHIR XML Bundle needs the hl7.fhir.r4.core#4.0.1 package in the FHIR package cache "
+                "(healthdoc packages install); or give the Bundle as JSON",
+                Severity::fatal);
+        return std::nullopt;
+    }
+    auto package = core->path / "package";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(package, ec)) package = core->path;
+    try {
+        return fhir::xml_to_json(source.bytes(), *fhir::fhirpath::PackageTypeProvider::shared(package));
+    } catch (const Error& error) {
+        problem(out, source.name(), "unreadable", "", error.what(), Severity::fatal);
+        return std::nullopt;
+    }
+}
+
 } // namespace
 
 std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& source, formats::Diagnostics& out) {
     const auto& file = source.name();
-    formats::Diagnostics parse;
-    auto parsed = formats::parse_json(source, parse);
-    out.append(parse);
+    std::optional<Json> parsed;
+    bool xml = formats::detect_format(source).format == formats::Format::fhir_xml;
+    if (xml) {
+        parsed = xml_bundle_as_json(source, out);
+    } else {
+        formats::Diagnostics parse;
+        parsed = formats::parse_json(source, parse);
+        out.append(parse);
+    }
     if (!parsed) return std::nullopt;
     const auto& bundle = *parsed;
     if (bundle.value("resourceType", "") != "Bundle") {
@@ -67,7 +100,7 @@ std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& 
     if (references.empty()) problem(out, file, "no-document", "Bundle.entry", "the Bundle holds no DocumentReference");
     PreparedDocument prepared;
     prepared.name = file;
-    prepared.payload = std::string(formats::json_text(source));
+    prepared.payload = xml ? bundle.dump() : std::string(formats::json_text(source)); // XML is sent as JSON
     for (const auto& [index, reference] : references) {
         std::string path = "Bundle.entry[" + std::to_string(index) + "].resource";
         auto master = string_at(*reference, "/masterIdentifier/value"_json_pointer);

@@ -358,3 +358,32 @@ TEST_CASE("cli::push_ready_bundles") {
         CHECK(r.out.find("push.bundle.document-bundle") != std::string::npos);
     }
 }
+
+TEST_CASE("cli::push_xml_bundles") {
+    // A FHIR XML ITI-65 Bundle is read with the core package's definitions, then checked as a JSON one.
+    TempDir dir;
+    write_file(dir / "bundle.xml", R"(<Bundle xmlns="http://hl7.org/fhir"><type value="transaction"/>
+<entry><fullUrl value="urn:uuid:0c0ec2f6-7d0e-4b5e-9d64-1f3a7c1b2a01"/><resource><List><status value="current"/>
+<mode value="working"/></List></resource><request><method value="POST"/><url value="List"/></request></entry>
+<entry><fullUrl value="urn:uuid:0c0ec2f6-7d0e-4b5e-9d64-1f3a7c1b2a02"/><resource><DocumentReference>
+<masterIdentifier><system value="urn:ietf:rfc:3986"/><value value="urn:oid:1.2.250.1.999.7.7"/></masterIdentifier>
+<status value="current"/><content><attachment><contentType value="text/plain"/><url value="urn:uuid:0c0ec2f6-7d0e-4b5e-9d64-1f3a7c1b2a03"/>
+<size value="99"/></attachment></content></DocumentReference></resource><request><method value="POST"/>
+<url value="DocumentReference"/></request></entry>
+<entry><fullUrl value="urn:uuid:0c0ec2f6-7d0e-4b5e-9d64-1f3a7c1b2a03"/><resource><Binary><contentType value="text/plain"/>
+<data value="aGVsbG8="/></Binary></resource><request><method value="POST"/><url value="Binary"/></request></entry></Bundle>)");
+    SUBCASE("without the core package: said plainly, exit 2") {
+        auto r = run_healthdoc(push_args("http://127.0.0.1:1/fhir", "mhd", dir, {(dir / "bundle.xml").string()}), "",
+                               {"HEALTHDOC_PACKAGE_CACHE=" + (dir / "no-cache").string()});
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.find("push.bundle.needs-core-package") != std::string::npos);
+    }
+    SUBCASE("with it: read, and its wrong size caught before sending") {
+        auto cache = REQUIRE_SHARED("reference/fhir/packages");
+        if (!cache) return;
+        auto r = run_healthdoc(push_args("http://127.0.0.1:1/fhir", "mhd", dir, {(dir / "bundle.xml").string()}), "",
+                               {"HEALTHDOC_PACKAGE_CACHE=" + cache->string()});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("push.bundle.size-mismatch") != std::string::npos);
+    }
+}
