@@ -1,0 +1,150 @@
+// The thirteen axes (namespace excluded) as iterative walks over pugixml, and node tests.
+// No recursion over the document: deep documents cannot exhaust the stack.
+#include "xpath/evaluator.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace healthdoc::xpath {
+namespace {
+
+bool is_namespace_decl(const char* name) {
+    return std::strncmp(name, "xmlns", 5) == 0 && (name[5] == 0 || name[5] == ':');
+}
+
+// Nodes of the data model that appear as children (declarations and doctypes do not).
+bool is_child_kind(const pugi::xml_node& n) {
+    auto t = n.type();
+    return t == pugi::node_element || t == pugi::node_pcdata || t == pugi::node_cdata || t == pugi::node_comment ||
+           t == pugi::node_pi;
+}
+
+bool names_match(const NodeTest& test, const pugi::xpath_node& node, IndexLookup& index) {
+    if (!test.any_local && local_part(qualified_name(node)) != test.local) return false;
+    if (!test.any_uri && index.namespace_uri(node) != test.uri) return false;
+    return true;
+}
+
+struct Sink {
+    const NodeTest& test;
+    Axis axis;
+    IndexLookup& index;
+    std::vector<pugi::xpath_node>& out;
+    void node(const pugi::xml_node& n) {
+        pugi::xpath_node x(n);
+        if (matches_test(test, x, axis, index)) out.push_back(x);
+    }
+};
+
+// Next node in document order within the subtree of `top` (excluded), or null.
+pugi::xml_node next_in_subtree(pugi::xml_node n, const pugi::xml_node& top) {
+    if (n.first_child()) return n.first_child();
+    while (n && n != top && !n.next_sibling()) n = n.parent();
+    if (!n || n == top) return {};
+    return n.next_sibling();
+}
+
+void descendants(const pugi::xml_node& top, Sink& sink) {
+    for (auto n = top.first_child(); n; n = next_in_subtree(n, top))
+        if (is_child_kind(n)) sink.node(n);
+}
+
+// Subtree of `top` (included) in reverse document order.
+void subtree_reversed(const pugi::xml_node& top, Sink& sink) {
+    std::vector<pugi::xml_node> nodes{top};
+    for (auto n = top.first_child(); n; n = next_in_subtree(n, top)) nodes.push_back(n);
+    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
+        if (is_child_kind(*it)) sink.node(*it);
+}
+
+} // namespace
+
+bool matches_test(const NodeTest& test, const pugi::xpath_node& node, Axis axis, IndexLookup& index) {
+    NodeKind kind = kind_of(node);
+    switch (test.kind) {
+    case NodeTest::Kind::any_node: return true;
+    case NodeTest::Kind::text: return kind == NodeKind::text;
+    case NodeTest::Kind::comment: return kind == NodeKind::comment;
+    case NodeTest::Kind::pi:
+        return kind == NodeKind::processing_instruction &&
+               (test.pi_target.empty() || test.pi_target == node.node().name());
+    case NodeTest::Kind::document: return kind == NodeKind::document;
+    case NodeTest::Kind::element: return kind == NodeKind::element && names_match(test, node, index);
+    case NodeTest::Kind::attribute: return kind == NodeKind::attribute && names_match(test, node, index);
+    case NodeTest::Kind::name:
+        if (kind != (axis == Axis::attribute ? NodeKind::attribute : NodeKind::element)) return false;
+        return names_match(test, node, index);
+    }
+    return false;
+}
+
+void walk_axis(Axis axis, const NodeTest& test, const pugi::xpath_node& node, IndexLookup& index,
+               std::vector<pugi::xpath_node>& out) {
+    Sink sink{test, axis, index, out};
+    const bool is_attribute = static_cast<bool>(node.attribute());
+    const pugi::xml_node n = is_attribute ? node.parent() : node.node();
+    switch (axis) {
+    case Axis::child:
+        if (is_attribute) return;
+        for (auto c = n.first_child(); c; c = c.next_sibling())
+            if (is_child_kind(c)) sink.node(c);
+        return;
+    case Axis::attribute:
+        if (is_attribute || n.type() != pugi::node_element) return;
+        for (auto a = n.first_attribute(); a; a = a.next_attribute()) {
+            if (is_namespace_decl(a.name())) continue;
+            pugi::xpath_node x(a, n);
+            if (matches_test(test, x, axis, index)) out.push_back(x);
+        }
+        return;
+    case Axis::self:
+        if (matches_test(test, node, axis, index)) out.push_back(node);
+        return;
+    case Axis::parent:
+        if (is_attribute)
+            sink.node(n);
+        else if (n.parent())
+            sink.node(n.parent());
+        return;
+    case Axis::ancestor_or_self:
+        if (matches_test(test, node, axis, index)) out.push_back(node);
+        [[fallthrough]];
+    case Axis::ancestor:
+        for (auto a = is_attribute ? n : n.parent(); a; a = a.parent()) sink.node(a);
+        return;
+    case Axis::descendant_or_self:
+        if (matches_test(test, node, axis, index)) out.push_back(node);
+        [[fallthrough]];
+    case Axis::descendant:
+        if (!is_attribute) descendants(n, sink);
+        return;
+    case Axis::following_sibling:
+        if (is_attribute) return;
+        for (auto s = n.next_sibling(); s; s = s.next_sibling())
+            if (is_child_kind(s)) sink.node(s);
+        return;
+    case Axis::preceding_sibling:
+        if (is_attribute) return;
+        for (auto s = n.previous_sibling(); s; s = s.previous_sibling())
+            if (is_child_kind(s)) sink.node(s);
+        return;
+    case Axis::following: {
+        // An attribute's following nodes start with its element's descendants.
+        if (is_attribute) descendants(n, sink);
+        pugi::xml_node cur = n;
+        while (cur && !cur.next_sibling()) cur = cur.parent();
+        if (!cur) return;
+        pugi::xml_node root = n.root();
+        for (cur = cur.next_sibling(); cur; cur = next_in_subtree(cur, root))
+            if (is_child_kind(cur)) sink.node(cur);
+        return;
+    }
+    case Axis::preceding:
+        for (auto cur = n; cur && cur.type() != pugi::node_document; cur = cur.parent())
+            for (auto s = cur.previous_sibling(); s; s = s.previous_sibling()) subtree_reversed(s, sink);
+        return;
+    case Axis::namespace_: throw Error("HDXP0002", "the namespace axis is not supported");
+    }
+}
+
+} // namespace healthdoc::xpath
