@@ -35,6 +35,7 @@ inline StaticContext cda_context() {
 }
 
 struct Run {
+    explicit Run(const Doc* d = nullptr) : doc(d) {}
     const Doc* doc = nullptr;
     StaticContext sc = cda_context();
     Variables vars;
