@@ -1,5 +1,6 @@
 #include "cda/xds_metadata.hpp"
 
+#include "cda/metadata_sources.hpp"
 #include "formats/hash.hpp"
 
 #include <array>
@@ -52,8 +53,8 @@ std::string xon(const Organization& org) {
 // ANS association ASS_A12 (media type of a CDA N1 body -> XDS formatCode).
 std::string n1_format_code(std::string_view media_type) {
     static constexpr std::pair<std::string_view, std::string_view> k_table[] = {
-        {"application/pdf", "urn:ihe:iti:xds-sd:pdf:2008"},    {"text/plain", "urn:ihe:iti:xds-sd:text:2008"},
-        {"text/rtf", "urn:ihe:iti-fr:xds-sd:rtf:2010"},        {"image/jpeg", "urn:ihe:iti-fr:xds-sd:jpeg:2010"},
+        {"application/pdf", "urn:ihe:iti:xds-sd:pdf:2008"}, {"text/plain", "urn:ihe:iti:xds-sd:text:2008"},
+        {"text/rtf", "urn:ihe:iti-fr:xds-sd:rtf:2010"},     {"image/jpeg", "urn:ihe:iti-fr:xds-sd:jpeg:2010"},
         {"image/tiff", "urn:ihe:iti-fr:xds-sd:tiff:2010"},
     };
     for (auto [type, code] : k_table)
@@ -69,62 +70,68 @@ std::string utc(const TimeStamp& time) {
 } // namespace
 
 XdsDocumentEntry map_xds_metadata(const CdaHeader& header, std::string_view bytes, formats::Format format,
-                                  formats::Diagnostics& out) {
+                                  formats::Diagnostics& out, HeaderSource source) {
     XdsDocumentEntry e;
-    auto missing = [&](const std::string& field, const std::string& source) {
-        // A warning: the document may be a good CDA document that is not ready for the DMP yet;
+    auto missing = [&](const std::string& field) {
+        // A warning: the document may be a good document that is not ready for the DMP yet;
         // the push escalates these to errors before sending.
         out.report(formats::Severity::warning, "cda.xds.missing-" + field,
-                   "XDS " + field + " cannot be derived: " + source + " is missing");
+                   "XDS " + field + " cannot be derived: " + metadata_source(source, field) + " is missing");
     };
     e.unique_id = header.id.extension.empty() ? header.id.root : header.id.root + "^" + header.id.extension;
-    if (header.id.root.empty()) missing("uniqueId", "ClinicalDocument/id/@root");
+    if (header.id.root.empty()) missing("uniqueId");
     e.type_code = from(header.code);
-    if (e.type_code.code.empty()) missing("typeCode", "ClinicalDocument/code");
+    if (e.type_code.code.empty()) missing("typeCode");
     out.report(formats::Severity::information, "cda.xds.class-code-table",
                "classCode is derived from typeCode with the ANS table ASS_X04, which is not installed; "
                "classCode was left empty");
-    if (header.body == BodyKind::non_xml) {
+    if (source == HeaderSource::fhir_document) {
+        // IHE: a FHIR document needs no format code beyond its media type.
+        e.format_code = {"urn:ihe:iti:xds:2017:mimeTypeSufficient", std::string(k_format_scheme), ""};
+    } else if (header.body == BodyKind::non_xml) {
         e.format_code = {n1_format_code(header.body_media_type), std::string(k_format_scheme), ""};
-        if (e.format_code.code.empty()) missing("formatCode", "a nonXMLBody media type known to the DMP");
+        if (e.format_code.code.empty())
+            out.report(formats::Severity::warning, "cda.xds.missing-formatCode",
+                       "XDS formatCode cannot be derived: the nonXMLBody media type is not one the DMP knows");
     } else {
         out.report(formats::Severity::information, "cda.xds.format-code-table",
                    "the formatCode of a structured document comes from the ANS table ASS_A11 (model template "
                    "id), which is not installed; formatCode was left empty");
     }
-    e.mime_type = format == formats::Format::cda_autopresentable ? "application/xslt+xml" : "text/xml";
+    e.mime_type = format == formats::Format::cda_autopresentable ? "application/xslt+xml"
+                  : format == formats::Format::fhir_json         ? "application/fhir+json"
+                  : format == formats::Format::fhir_xml          ? "application/fhir+xml"
+                                                                 : "text/xml";
     e.confidentiality_code = from(header.confidentiality);
-    if (e.confidentiality_code.code.empty()) missing("confidentialityCode", "ClinicalDocument/confidentialityCode");
+    if (e.confidentiality_code.code.empty()) missing("confidentialityCode");
     e.creation_time = utc(header.effective_time);
-    if (e.creation_time.empty()) missing("creationTime", "a valid ClinicalDocument/effectiveTime");
+    if (e.creation_time.empty()) missing("creationTime");
     e.language_code = header.language;
-    if (e.language_code.empty()) missing("languageCode", "ClinicalDocument/languageCode");
+    if (e.language_code.empty()) missing("languageCode");
     e.title = header.title;
-    if (e.title.empty()) missing("title", "ClinicalDocument/title");
+    if (e.title.empty()) missing("title");
     e.healthcare_facility_type_code = from(header.facility_type);
-    if (e.healthcare_facility_type_code.code.empty())
-        missing("healthcareFacilityTypeCode", "encompassingEncounter/location/healthCareFacility/code");
+    if (e.healthcare_facility_type_code.code.empty()) missing("healthcareFacilityTypeCode");
     for (const auto& performer : header.performers)
         if (!performer.organization.industry_class.code.empty()) {
             e.practice_setting_code = from(performer.organization.industry_class);
             break;
         }
-    if (e.practice_setting_code.code.empty())
-        missing("practiceSettingCode", "serviceEvent/performer/.../standardIndustryClassCode");
+    if (e.practice_setting_code.code.empty()) missing("practiceSettingCode");
     e.service_start_time = utc(header.service_period.low);
-    if (e.service_start_time.empty()) missing("serviceStartTime", "serviceEvent/effectiveTime/low");
+    if (e.service_start_time.empty()) missing("serviceStartTime");
     e.service_stop_time = utc(header.service_period.high);
     if (header.legal_authenticator)
         e.legal_authenticator = xcn(header.legal_authenticator->ids, header.legal_authenticator->person);
     else
-        missing("legalAuthenticator", "ClinicalDocument/legalAuthenticator");
+        missing("legalAuthenticator");
     for (const auto& author : header.authors) {
         e.author_person.push_back(xcn(author.ids, author.person));
         if (!author.organization.ids.empty()) e.author_institution.push_back(xon(author.organization));
         if (!author.code.code.empty()) e.author_specialty.push_back(from(author.code));
         if (!author.function_code.displayName.empty()) e.author_role.push_back(author.function_code.displayName);
     }
-    if (header.authors.empty()) missing("authorPerson", "ClinicalDocument/author");
+    if (header.authors.empty()) missing("authorPerson");
     if (!header.patients.empty()) {
         const auto& ids = header.patients.front().ids;
         for (const auto& id : ids)
@@ -136,7 +143,7 @@ XdsDocumentEntry map_xds_metadata(const CdaHeader& header, std::string_view byte
             }
         if (e.source_patient_id.empty()) e.source_patient_id = e.patient_id;
     }
-    if (e.patient_id.empty()) missing("patientId", "a recordTarget/patientRole/id with an INS OID");
+    if (e.patient_id.empty()) missing("patientId");
     for (const auto& related : header.related_documents)
         if (related.type_code == "RPLC")
             for (const auto& parent : related.parent_ids)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cda/header.hpp"
+#include "cda/metadata_sources.hpp"
 #include "formats/detect.hpp"
 #include "formats/diagnostic.hpp"
 
@@ -21,7 +22,7 @@ struct XdsCode {
 };
 
 struct XdsDocumentEntry {
-    std::string unique_id;        // root, or root^extension
+    std::string unique_id; // root, or root^extension
     XdsCode type_code, class_code, format_code, confidentiality_code;
     XdsCode healthcare_facility_type_code, practice_setting_code;
     std::string mime_type, creation_time, language_code, title;
@@ -41,8 +42,10 @@ struct XdsDocumentEntry {
 // Maps `header` (read from `bytes`, detected as `format`) to an XDS document entry. Reports
 // `cda.xds.missing-<field>` warnings for required metadata that the header lacks, and an
 // information when a mapping table needed offline is not available.
+// `source` says what the header was read from (a CDA document, or a FHIR document Bundle
+// mapped into the header model), for the messages and the format code.
 XdsDocumentEntry map_xds_metadata(const CdaHeader& header, std::string_view bytes, formats::Format format,
-                                  formats::Diagnostics& out);
+                                  formats::Diagnostics& out, HeaderSource source = HeaderSource::cda);
 
 // The entry as JSON (XDS attribute names), for `inspect --format json`.
 nlohmann::ordered_json to_json(const XdsDocumentEntry& entry);

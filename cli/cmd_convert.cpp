@@ -188,14 +188,14 @@ int run_convert_to_cda(const ConvertOptions& options, const GlobalOptions& globa
     return conversion.finish(global);
 }
 
-// CDA -> the payload of a transport: the ITI-65 Bundle (mhd) or the
+// CDA or FHIR document -> the payload of a transport: the ITI-65 Bundle (mhd) or the
 // ProvideAndRegisterDocumentSetRequest (xds), exactly what `push` would send.
 int run_convert_to_payload(const ConvertOptions& options, const GlobalOptions& global) {
     Conversion conversion(options);
     auto& report = conversion.report();
     auto settings = transport_settings(options.submission, "");
     auto transport = options.to == "xds" ? push::make_xds_transport(settings) : push::make_mhd_transport(settings);
-    if (auto prepared = push::prepare_document(conversion.source(), report.diagnostics)) {
+    if (auto prepared = push::prepare_input(conversion.source(), report.diagnostics, settings)) {
         if (auto payload = transport->payload(*prepared, report.diagnostics)) {
             conversion.write(*payload);
             report.details["documentId"] = prepared->entry.unique_id;

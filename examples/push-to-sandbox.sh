@@ -32,12 +32,20 @@ echo
 echo "== healthdoc push the N1 document over XDS.b (expect exit 0)"
 "$healthdoc" push "$work/report.cda.xml" --endpoint "$xds" --transport xds "${common[@]}" || status=1
 echo
+echo "== healthdoc push examples/fhir/consultation-note.json, a FHIR document, over XDS.b (expect exit 0)"
+# A FHIR document carries no practice setting; its facility type comes from its Encounter.
+"$healthdoc" push "$here/fhir/consultation-note.json" --endpoint "$xds" --transport xds "${common[@]}" \
+  --practice-setting AMBULATOIRE || status=1
+echo
 echo "== the same again: the ledger knows they were accepted (expect already-accepted)"
 "$healthdoc" push "$here/valid/consultation-note.xml" --endpoint "$fhir" --transport mhd "${common[@]}" -q | grep outcome
 echo
 echo "== read back (ITI-67 search, ITI-68 retrieve) and compare the bytes"
-for document in "$here/valid/consultation-note.xml" "$work/report.cda.xml"; do
-  id=$("$healthdoc" inspect --format json "$document" | sed -n 's/.*"uniqueId": "\([^"]*\)".*/\1/p' | head -1)
+for document in "$here/valid/consultation-note.xml" "$work/report.cda.xml" "$here/fhir/consultation-note.json"; do
+  case "$document" in
+  *.json) id=urn:oid:$(sed -n 's/.*"value": "urn:oid:\([^"]*\)".*/\1/p' "$document" | head -1) ;;
+  *) id=$("$healthdoc" inspect --format json "$document" | sed -n 's/.*"uniqueId": "\([^"]*\)".*/\1/p' | head -1) ;;
+  esac
   url=$(curl -sf "$fhir/DocumentReference?identifier=$(printf '%s' "$id" | sed 's/\^/%5E/g')" |
     sed -n 's/.*"url": *"\([^"]*Binary[^"]*\)".*/\1/p' | head -1)
   if [ -n "$url" ] && curl -sf "$url" | cmp -s - "$document"; then

@@ -127,3 +127,85 @@ std::string Hl7DateTime::to_xds_utc() const {
 }
 
 } // namespace healthdoc::formats
+
+namespace healthdoc::formats {
+
+std::optional<std::string> hl7_from_fhir_datetime(std::string_view text, std::string* why) {
+    // FHIR date/dateTime/instant: YYYY[-MM[-DD[Thh:mm:ss[.f+](Z|(+|-)hh:mm)]]].
+    auto is_digits = [](std::string_view part) { return digits(part); };
+    std::string out;
+    std::size_t at = 0;
+    auto take = [&](std::size_t count) -> std::optional<std::string_view> {
+        if (text.size() < at + count || !is_digits(text.substr(at, count))) return std::nullopt;
+        auto part = text.substr(at, count);
+        at += count;
+        return part;
+    };
+    auto expect = [&](char separator) {
+        if (at < text.size() && text[at] == separator) {
+            ++at;
+            return true;
+        }
+        return false;
+    };
+    auto year = take(4);
+    if (!year) {
+        if (why) *why = "a FHIR date starts with a 4-digit year";
+        return std::nullopt;
+    }
+    out += *year;
+    for (int part = 0; part < 2 && expect('-'); ++part) {
+        auto value = take(2);
+        if (!value) {
+            if (why) *why = "month and day have 2 digits";
+            return std::nullopt;
+        }
+        out += *value;
+    }
+    if (expect('T')) {
+        if (out.size() != 8) {
+            if (why) *why = "a time needs a full date";
+            return std::nullopt;
+        }
+        auto hour = take(2);
+        bool ok = hour && expect(':');
+        auto minute = ok ? take(2) : std::nullopt;
+        ok = ok && minute && expect(':');
+        auto second = ok ? take(2) : std::nullopt;
+        if (!second) {
+            if (why) *why = "a FHIR time is hh:mm:ss";
+            return std::nullopt;
+        }
+        out += std::string(*hour) + std::string(*minute) + std::string(*second);
+        if (expect('.')) {
+            std::size_t start = at;
+            while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+            if (at == start) {
+                if (why) *why = "a fraction of a second needs digits";
+                return std::nullopt;
+            }
+            out += "." + std::string(text.substr(start, at - start));
+        }
+        if (expect('Z')) {
+            out += "+0000";
+        } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+            out += text[at++];
+            auto zone_hour = take(2);
+            bool zone_ok = zone_hour && expect(':');
+            auto zone_minute = zone_ok ? take(2) : std::nullopt;
+            if (!zone_minute) {
+                if (why) *why = "a time zone is Z or +hh:mm";
+                return std::nullopt;
+            }
+            out += std::string(*zone_hour) + std::string(*zone_minute);
+        }
+    }
+    if (at != text.size()) {
+        if (why) *why = "unexpected characters after the date-time";
+        return std::nullopt;
+    }
+    if (!parse_hl7_datetime(out, why)) return std::nullopt;
+    return out;
+}
+
+} // namespace healthdoc::formats

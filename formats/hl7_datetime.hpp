@@ -13,8 +13,8 @@ enum class Hl7Precision { year, month, day, hour, minute, second, fraction };
 struct Hl7DateTime {
     std::string text; // exactly as written
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    std::string fraction;                 // digits after the dot, as written
-    std::optional<int> zone_minutes;      // offset from UTC, when written
+    std::string fraction;            // digits after the dot, as written
+    std::optional<int> zone_minutes; // offset from UTC, when written
     Hl7Precision precision = Hl7Precision::year;
 
     // FHIR dateTime / date form: "2024-01-15T10:30:00+01:00", "2024-01", "1979-03-28". A time
@@ -32,5 +32,10 @@ struct Hl7DateTime {
 // Parses a TS value strictly. On failure returns std::nullopt and, when `why` is given, a
 // short reason without the value ("month 13 is out of range", "a time zone needs 4 digits").
 std::optional<Hl7DateTime> parse_hl7_datetime(std::string_view text, std::string* why = nullptr);
+
+// The TS form of a FHIR date, dateTime or instant ("2013-05-28T22:12:21Z" -> "20130528221221+0000",
+// "2024-03" -> "202403"), precision and zone kept; std::nullopt (with a short reason in `why`)
+// when the text is not a valid FHIR date-time.
+std::optional<std::string> hl7_from_fhir_datetime(std::string_view text, std::string* why = nullptr);
 
 } // namespace healthdoc::formats

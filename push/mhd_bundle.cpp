@@ -28,7 +28,9 @@ const std::string k_document = "Bundle.entry[1].resource";
 
 // What every part of the bundle needs: the inputs and where findings go.
 struct Context {
-    const std::string& bytes;
+    std::string_view bytes;
+    const nlohmann::ordered_json* fhir_document; // sent as a Bundle entry instead of a Binary
+    cda::HeaderSource source;
     const cda::XdsDocumentEntry& entry;
     const cda::CdaHeader& header;
     const MhdOptions& options;
@@ -39,17 +41,19 @@ struct Context {
                 const std::string& path) const {
         out.report(severity, rule, message, formats::Location{"", 0, 0, path});
     }
-    // Required metadata the inputs lack: the element at `path` is left out.
-    void missing(const std::string& field, const std::string& path, const std::string& source,
+    // Required metadata the inputs lack: the element at `path` is left out. `why` says where it
+    // would come from; by default the document element it is read from.
+    void missing(const std::string& field, const std::string& path, const std::string& why = {},
                  formats::Severity severity = formats::Severity::error) const {
         report(severity, "push.mhd.missing-" + field,
-               path + " was left out: XDS " + field + " is missing (" + source + ")", path);
+               path + " was left out: XDS " + field + " is missing (" +
+                   (why.empty() ? cda::metadata_source(source, field) : why) + ")",
+               path);
     }
     // A required date-time from the header, or "" after reporting why there is none.
-    std::string required_time(const cda::TimeStamp& time, const std::string& field, const std::string& path,
-                              const std::string& source) const {
+    std::string required_time(const cda::TimeStamp& time, const std::string& field, const std::string& path) const {
         if (!time.parsed()) {
-            missing(field, path, source);
+            missing(field, path);
             return {};
         }
         return mhd::fhir_date_time(time, field, path, out);
@@ -135,17 +139,19 @@ Json content(const Context& c, const std::string& binary_url, const std::string&
     if (!c.entry.language_code.empty())
         attachment["language"] = c.entry.language_code;
     else
-        c.missing("languageCode", path + ".attachment.language", "ClinicalDocument/languageCode");
+        c.missing("languageCode", path + ".attachment.language");
     attachment["url"] = binary_url;
-    attachment["size"] = c.bytes.size();
-    // FHIR Attachment.hash: base64 of the 20 raw SHA-1 bytes (not of the hexadecimal digest).
-    attachment["hash"] = formats::base64_encode(formats::sha1_raw(c.bytes));
+    if (!c.fhir_document) {
+        // FHIR Attachment.hash: base64 of the 20 raw SHA-1 bytes (not of the hexadecimal digest).
+        // MHD: absent when the content is a FHIR document Bundle of the transaction.
+        attachment["size"] = c.bytes.size();
+        attachment["hash"] = formats::base64_encode(formats::sha1_raw(c.bytes));
+    }
     if (!c.entry.title.empty())
         attachment["title"] = c.entry.title;
     else
-        c.missing("title", path + ".attachment.title", "ClinicalDocument/title");
-    std::string creation = c.required_time(c.header.effective_time, "creationTime", path + ".attachment.creation",
-                                           "ClinicalDocument/effectiveTime");
+        c.missing("title", path + ".attachment.title");
+    std::string creation = c.required_time(c.header.effective_time, "creationTime", path + ".attachment.creation");
     if (!creation.empty()) attachment["creation"] = creation;
 
     Json element{{"attachment", std::move(attachment)}};
@@ -166,8 +172,7 @@ Json context_element(const Context& c) {
     const std::string path = k_document + ".context";
     Json context = Json::object();
     Json period = Json::object();
-    std::string start = c.required_time(c.header.service_period.low, "serviceStartTime", path + ".period.start",
-                                        "documentationOf/serviceEvent/effectiveTime/low");
+    std::string start = c.required_time(c.header.service_period.low, "serviceStartTime", path + ".period.start");
     if (!start.empty()) period["start"] = start;
     std::string stop =
         mhd::fhir_date_time(c.header.service_period.high, "serviceStopTime", path + ".period.end", c.out);
@@ -176,13 +181,11 @@ Json context_element(const Context& c) {
     if (!c.entry.healthcare_facility_type_code.code.empty())
         context["facilityType"] = mhd::codeable_concept(c.entry.healthcare_facility_type_code);
     else
-        c.missing("healthcareFacilityTypeCode", path + ".facilityType",
-                  "encompassingEncounter/location/healthCareFacility/code");
+        c.missing("healthcareFacilityTypeCode", path + ".facilityType");
     if (!c.entry.practice_setting_code.code.empty())
         context["practiceSetting"] = mhd::codeable_concept(c.entry.practice_setting_code);
     else
-        c.missing("practiceSettingCode", path + ".practiceSetting",
-                  "serviceEvent/performer/assignedEntity/representedOrganization/standardIndustryClassCode");
+        c.missing("practiceSettingCode", path + ".practiceSetting");
     context["sourcePatientInfo"] = Json{{"reference", "#patient"}};
     return context;
 }
@@ -195,35 +198,33 @@ Json document_reference(const Context& c, const std::string& entry_uuid, const s
         std::string ref = mhd::add_participant(contained, c.header.authors[i], "author" + std::to_string(i + 1));
         if (ref.empty())
             c.missing("authorPerson", k_document + ".author[" + std::to_string(authors.size()) + "]",
-                      "ClinicalDocument/author[" + std::to_string(i + 1) +
-                          "] identifies no person, device or organisation");
+                      (c.source == cda::HeaderSource::cda ? "ClinicalDocument/author[" + std::to_string(i + 1) + "]"
+                                                          : "Composition.author[" + std::to_string(i) + "]") +
+                          " identifies no person, device or organisation");
         else
             authors.push_back(Json{{"reference", ref}});
     }
-    if (c.header.authors.empty()) c.missing("authorPerson", k_document + ".author", "ClinicalDocument/author");
+    if (c.header.authors.empty()) c.missing("authorPerson", k_document + ".author");
     std::string authenticator;
     if (c.header.legal_authenticator)
         authenticator = mhd::add_participant(contained, *c.header.legal_authenticator, "authenticator");
-    if (authenticator.empty())
-        c.missing("legalAuthenticator", k_document + ".authenticator", "ClinicalDocument/legalAuthenticator");
+    if (authenticator.empty()) c.missing("legalAuthenticator", k_document + ".authenticator");
     // PDSm makes custodian 1..1; the CDA custodian is the organisation keeping the document.
     std::string custodian = mhd::add_organization(contained, c.header.custodian, "custodian");
-    if (custodian.empty())
-        c.missing("custodian", k_document + ".custodian",
-                  "ClinicalDocument/custodian/.../representedCustodianOrganization");
+    if (custodian.empty()) c.missing("custodian", k_document + ".custodian");
 
     Json doc{{"resourceType", "DocumentReference"}, {"meta", profile(k_pdsm_document_reference_profile)}};
     doc["contained"] = std::move(contained);
     if (!c.entry.unique_id.empty() && !c.header.id.root.empty())
         doc["masterIdentifier"] = mhd_identifier("uniqueId", unique_id_uri(c.entry.unique_id), nullptr);
     else
-        c.missing("uniqueId", k_document + ".masterIdentifier", "ClinicalDocument/id/@root");
+        c.missing("uniqueId", k_document + ".masterIdentifier");
     doc["identifier"] = Json::array({mhd_identifier("entryUUID", entry_uuid, "official")});
     doc["status"] = "current";
     if (!c.entry.type_code.code.empty())
         doc["type"] = mhd::codeable_concept(c.entry.type_code);
     else
-        c.missing("typeCode", k_document + ".type", "ClinicalDocument/code");
+        c.missing("typeCode", k_document + ".type");
     if (!c.entry.class_code.code.empty())
         doc["category"] = Json::array({mhd::codeable_concept(c.entry.class_code)});
     else
@@ -239,7 +240,7 @@ Json document_reference(const Context& c, const std::string& entry_uuid, const s
     if (!c.entry.confidentiality_code.code.empty())
         doc["securityLabel"] = Json::array({mhd::codeable_concept(c.entry.confidentiality_code)});
     else
-        c.missing("confidentialityCode", k_document + ".securityLabel", "ClinicalDocument/confidentialityCode");
+        c.missing("confidentialityCode", k_document + ".securityLabel");
     std::string content_type = !c.options.content_type.empty() ? c.options.content_type
                                : !c.entry.mime_type.empty()    ? c.entry.mime_type
                                                                : "text/xml";
@@ -256,7 +257,7 @@ Json submission_set(const Context& c, const std::string& entry_uuid, const std::
     Json contained = Json::array();
     std::string author =
         c.header.authors.empty() ? std::string() : mhd::add_participant(contained, c.header.authors.front(), "author");
-    if (author.empty()) c.missing("authorPerson", k_list + ".source", "ClinicalDocument/author");
+    if (author.empty()) c.missing("authorPerson", k_list + ".source");
     list["contained"] = contained;
 
     Json extensions = Json::array();
@@ -309,7 +310,15 @@ Json submission_set(const Context& c, const std::string& entry_uuid, const std::
 nlohmann::ordered_json build_iti65_bundle(const std::string& cda_bytes, const cda::XdsDocumentEntry& entry,
                                           const cda::CdaHeader& header, const MhdOptions& options,
                                           formats::Diagnostics& out) {
-    Context c{cda_bytes, entry, header, options, out, formats::utc_timestamp_now()};
+    return build_iti65_bundle(MhdContent{cda_bytes}, entry, header, options, out);
+}
+
+nlohmann::ordered_json build_iti65_bundle(const MhdContent& content, const cda::XdsDocumentEntry& entry,
+                                          const cda::CdaHeader& header, const MhdOptions& options,
+                                          formats::Diagnostics& out) {
+    const auto& cda_bytes = content.bytes;
+    Context c{content.bytes, content.fhir_document,       content.source, entry, header, options,
+              out,           formats::utc_timestamp_now()};
     if (cda_bytes.empty())
         c.report(formats::Severity::error, "push.mhd.missing-content", "the document to send is empty",
                  k_document + ".content[0].attachment");
@@ -326,7 +335,7 @@ nlohmann::ordered_json build_iti65_bundle(const std::string& cda_bytes, const cd
         subject = Json{{"reference", "Patient?identifier=" + (*ins)["system"].get<std::string>() + "|" +
                                          (*ins)["value"].get<std::string>()}};
     else
-        c.missing("patientId", k_document + ".subject", "a recordTarget/patientRole/id with an INS OID");
+        c.missing("patientId", k_document + ".subject");
 
     std::string list_url = "urn:uuid:" + formats::random_uuid();
     std::string document_url = "urn:uuid:" + formats::random_uuid();
@@ -335,16 +344,36 @@ nlohmann::ordered_json build_iti65_bundle(const std::string& cda_bytes, const cd
     Json document = document_reference(c, document_url, binary_url, ins, subject);
     Json list = submission_set(c, list_url, document_url, subject);
     auto content_type = document["content"][0]["attachment"]["contentType"].get<std::string>();
-    Json binary{{"resourceType", "Binary"}, {"contentType", content_type}, {"data", formats::base64_encode(cda_bytes)}};
 
     Json bundle{{"resourceType", "Bundle"}, {"meta", profile(k_pdsm_provide_bundle_profile)}, {"type", "transaction"}};
     Json entries = Json::array();
     entries.push_back(transaction_entry(list_url, std::move(list), "POST", "List"));
     entries.push_back(transaction_entry(document_url, std::move(document), "POST", "DocumentReference"));
     if (auto patch = supersede_patch(options)) entries.push_back(std::move(*patch));
-    entries.push_back(transaction_entry(binary_url, std::move(binary), "POST", "Binary"));
+    if (content.fhir_document)
+        entries.push_back(transaction_entry(binary_url, *content.fhir_document, "POST", "Bundle"));
+    else
+        entries.push_back(transaction_entry(binary_url,
+                                            Json{{"resourceType", "Binary"},
+                                                 {"contentType", content_type},
+                                                 {"data", formats::base64_encode(cda_bytes)}},
+                                            "POST", "Binary"));
     bundle["entry"] = std::move(entries);
     return bundle;
+}
+
+std::string serialize_iti65_bundle(const nlohmann::ordered_json& bundle, std::string_view fhir_document_text) {
+    if (fhir_document_text.empty()) return bundle.dump(2);
+    // Stand the document in with a token no JSON text can hold by accident, then put the text
+    // written by the document's author in its place.
+    const std::string token = "healthdoc-fhir-document-" + formats::random_uuid();
+    Json copy = bundle;
+    for (auto& entry : copy["entry"])
+        if (entry["request"].value("url", "") == "Bundle") entry["resource"] = token;
+    std::string text = copy.dump(2);
+    auto at = text.find('"' + token + '"');
+    if (at == std::string::npos) return bundle.dump(2);
+    return text.replace(at, token.size() + 2, formats::trim(fhir_document_text));
 }
 
 } // namespace healthdoc::push

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cda/header.hpp"
+#include "cda/metadata_sources.hpp"
 #include "cda/xds_metadata.hpp"
 #include "formats/diagnostic.hpp"
 
@@ -41,6 +42,24 @@ struct MhdOptions {
     // attachment.contentType and Binary.contentType; empty means entry.mime_type, else text/xml.
     std::string content_type;
 };
+
+// The document an ITI-65 Bundle carries.
+struct MhdContent {
+    std::string_view bytes; // the document as written: the Binary's content (CDA)
+    // A FHIR document Bundle, sent with the MHD "FHIR Document Publish" option: it becomes an
+    // entry of its own that attachment.url points at (no Binary), attachment.size and .hash are
+    // absent, the format is urn:ihe:iti:xds:2017:mimeTypeSufficient.
+    const nlohmann::ordered_json* fhir_document = nullptr;
+    cda::HeaderSource source = cda::HeaderSource::cda; // for the messages naming a missing element
+};
+
+nlohmann::ordered_json build_iti65_bundle(const MhdContent& content, const cda::XdsDocumentEntry& entry,
+                                          const cda::CdaHeader& header, const MhdOptions& options,
+                                          formats::Diagnostics& out);
+
+// The bundle as JSON text, with the FHIR document entry written as `fhir_document_text` (the
+// document as its author wrote it: a parse and dump would rewrite its decimals).
+std::string serialize_iti65_bundle(const nlohmann::ordered_json& bundle, std::string_view fhir_document_text);
 
 // Builds the ITI-65 transaction Bundle for the CDA document `cda_bytes`, whose header is
 // `header` and whose XDS metadata `entry` was mapped from that header and those bytes

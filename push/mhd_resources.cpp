@@ -2,6 +2,8 @@
 
 #include "push/mhd_bundle.hpp"
 
+#include "cda/code_systems.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,23 +11,6 @@
 
 namespace healthdoc::push {
 namespace {
-
-// OIDs whose FHIR canonical URL the PDSm and PDSM4DMP examples spell out. Any other OID stays
-// "urn:oid:<oid>", which FHIR accepts for any OID-identified system: a URL copied from a naming
-// pattern would be a guess.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> k_known_systems = {{
-    {"2.16.840.1.113883.6.1", "http://loinc.org"},
-    {"2.16.840.1.113883.5.25", "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"},
-    {"1.3.6.1.4.1.19376.1.2.3", "http://ihe.net/fhir/ihe.formatcode.fhir/CodeSystem/formatcode"},
-    {"1.2.250.1.71.4.2.4", "https://mos.esante.gouv.fr/NOS/TRE_R02-SecteurActivite/FHIR/TRE-R02-SecteurActivite"},
-    {"1.2.250.1.213.1.1.4.9", "https://mos.esante.gouv.fr/NOS/TRE_A01-CadreExercice/FHIR/TRE-A01-CadreExercice"},
-    {"1.2.250.1.213.1.1.4.1", "https://mos.esante.gouv.fr/NOS/TRE_A03-ClasseDocument/FHIR/TRE-A03-ClasseDocument"},
-}};
-
-bool is_oid(std::string_view text) {
-    return !text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) &&
-           std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) || c == '.'; });
-}
 
 bool is_uuid(std::string_view text) {
     if (text.size() != 36) return false;
@@ -39,16 +24,10 @@ bool is_uuid(std::string_view text) {
 
 } // namespace
 
-std::string fhir_code_system(std::string_view scheme) {
-    if (scheme.empty()) return {};
-    for (auto [oid, uri] : k_known_systems)
-        if (oid == scheme) return std::string(uri);
-    if (is_oid(scheme)) return "urn:oid:" + std::string(scheme);
-    return std::string(scheme);
-}
+std::string fhir_code_system(std::string_view scheme) { return cda::fhir_system_of(scheme); }
 
 std::string unique_id_uri(std::string_view unique_id) {
-    if (is_oid(unique_id)) return "urn:oid:" + std::string(unique_id);
+    if (cda::is_oid_text(unique_id)) return "urn:oid:" + std::string(unique_id);
     if (is_uuid(unique_id)) return "urn:uuid:" + std::string(unique_id);
     return std::string(unique_id);
 }

@@ -58,6 +58,7 @@ public:
     }
 
     std::string_view name() const override { return "mhd"; }
+    const TransportSettings& settings() const override { return m_settings; }
     std::string payload_extension() const override { return ".json"; }
 
     std::optional<std::string> payload(const PreparedDocument& document, formats::Diagnostics& out) const override {
@@ -66,11 +67,23 @@ public:
         options.source_id = m_settings.source_id;
         options.designation_type = m_settings.content_type_code;
         formats::Diagnostics found;
-        auto bundle = build_iti65_bundle(document.bytes, with_settings(document.entry, m_settings), document.header,
-                                         options, found);
+        MhdContent content{document.bytes, nullptr, document.source};
+        nlohmann::ordered_json fhir_document;
+        if (!document.fhir_document.empty()) {
+            fhir_document = nlohmann::ordered_json::parse(document.fhir_document, nullptr, false);
+            if (fhir_document.is_discarded()) {
+                out.report(Severity::error, "push.mhd.unreadable-document", "the FHIR document is not valid JSON");
+                return std::nullopt;
+            }
+            content.fhir_document = &fhir_document;
+            // The document is a resource of the transaction; its JSON form is what travels.
+            options.content_type = "application/fhir+json";
+        }
+        auto bundle =
+            build_iti65_bundle(content, with_settings(document.entry, m_settings), document.header, options, found);
         out.append(found);
         if (found.has_at_least(Severity::error)) return std::nullopt;
-        return bundle.dump(2);
+        return serialize_iti65_bundle(bundle, document.fhir_document);
     }
 
     std::optional<HttpRequest> build(const PreparedDocument& document, formats::Diagnostics& out) const override {

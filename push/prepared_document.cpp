@@ -4,6 +4,7 @@
 #include "cda/xds_metadata.hpp"
 #include "formats/detect.hpp"
 #include "formats/xml_document.hpp"
+#include "push/ready_bundle.hpp"
 
 namespace healthdoc::push {
 
@@ -30,9 +31,19 @@ std::optional<PreparedDocument> prepare_document(const formats::SourceText& sour
     return prepared;
 }
 
+std::optional<PreparedDocument> prepare_input(const formats::SourceText& source, formats::Diagnostics& out,
+                                              const TransportSettings& settings) {
+    auto format = formats::detect_format(source).format;
+    if (format == formats::Format::fhir_json || format == formats::Format::fhir_xml)
+        return prepare_fhir_input(source, out, settings);
+    return prepare_document(source, out);
+}
+
 cda::XdsDocumentEntry with_settings(cda::XdsDocumentEntry entry, const TransportSettings& settings) {
     if (entry.class_code.code.empty()) entry.class_code = settings.class_code;
     if (entry.format_code.code.empty()) entry.format_code = settings.format_code;
+    if (entry.healthcare_facility_type_code.code.empty()) entry.healthcare_facility_type_code = settings.facility_type;
+    if (entry.practice_setting_code.code.empty()) entry.practice_setting_code = settings.practice_setting;
     return entry;
 }
 

@@ -85,8 +85,9 @@ std::optional<PreparedDocument> read_and_prepare(const RunContext& run, const fo
     report.kind = std::string(formats::to_string(format));
     std::optional<PreparedDocument> prepared;
     if (format == formats::Format::fhir_json || format == formats::Format::fhir_xml) {
-        // A ready ITI-65 Bundle: checked, then sent as it is.
-        prepared = prepare_ready_bundle(source, out);
+        // A FHIR document Bundle (wrapped like a CDA document), or a ready ITI-65 Bundle
+        // (checked, then sent as it is).
+        prepared = prepare_fhir_input(source, out, run.transport.settings());
         if (!prepared) {
             report.unreadable = out.has_at_least(Severity::fatal);
             return std::nullopt;

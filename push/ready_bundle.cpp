@@ -1,5 +1,7 @@
 #include "push/ready_bundle.hpp"
 
+#include "push/fhir_document.hpp"
+
 #include "fhir/fhirpath/package_type_provider.hpp"
 #include "fhir/package_cache.hpp"
 #include "fhir/xml_to_json.hpp"
@@ -48,34 +50,25 @@ std::optional<Json> xml_bundle_as_json(const formats::SourceText& source, format
     }
 }
 
-} // namespace
+// The FHIR input as JSON: parsed, or converted from XML.
+std::optional<Json> read_fhir(const formats::SourceText& source, bool xml, formats::Diagnostics& out) {
+    if (xml) return xml_bundle_as_json(source, out);
+    formats::Diagnostics parse;
+    auto parsed = formats::parse_json(source, parse);
+    out.append(parse);
+    return parsed;
+}
 
-std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& source, formats::Diagnostics& out) {
+std::optional<PreparedDocument> ready_bundle(const formats::SourceText& source, const Json& bundle, bool xml,
+                                             formats::Diagnostics& out) {
     const auto& file = source.name();
-    std::optional<Json> parsed;
-    bool xml = formats::detect_format(source).format == formats::Format::fhir_xml;
-    if (xml) {
-        parsed = xml_bundle_as_json(source, out);
-    } else {
-        formats::Diagnostics parse;
-        parsed = formats::parse_json(source, parse);
-        out.append(parse);
-    }
-    if (!parsed) return std::nullopt;
-    const auto& bundle = *parsed;
     if (bundle.value("resourceType", "") != "Bundle") {
-        problem(out, file, "not-a-bundle", "", "only CDA documents and ITI-65 transaction Bundles can be pushed",
+        problem(out, file, "not-a-bundle", "",
+                "only CDA documents, FHIR document Bundles and ITI-65 transaction Bundles can be pushed",
                 Severity::fatal);
         return std::nullopt;
     }
     auto type = bundle.value("type", "");
-    if (type == "document") {
-        problem(out, file, "document-bundle", "Bundle.type",
-                "a FHIR document Bundle (type document) cannot be pushed as it is: wrapping it in an ITI-65 Bundle is "
-                "not supported yet",
-                Severity::fatal);
-        return std::nullopt;
-    }
     if (type != "transaction") {
         problem(out, file, "not-transaction", "Bundle.type",
                 "an ITI-65 Bundle has type 'transaction'; found '" + type + "'");
@@ -135,6 +128,25 @@ std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& 
     }
     if (out.has_at_least(Severity::error)) return std::nullopt;
     return prepared;
+}
+
+} // namespace
+
+std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& source, formats::Diagnostics& out) {
+    bool xml = formats::detect_format(source).format == formats::Format::fhir_xml;
+    auto bundle = read_fhir(source, xml, out);
+    if (!bundle) return std::nullopt;
+    return ready_bundle(source, *bundle, xml, out);
+}
+
+std::optional<PreparedDocument> prepare_fhir_input(const formats::SourceText& source, formats::Diagnostics& out,
+                                                   const TransportSettings& settings) {
+    bool xml = formats::detect_format(source).format == formats::Format::fhir_xml;
+    auto bundle = read_fhir(source, xml, out);
+    if (!bundle) return std::nullopt;
+    if (bundle->value("resourceType", "") == "Bundle" && bundle->value("type", "") == "document")
+        return prepare_fhir_document(source, *bundle, out, settings);
+    return ready_bundle(source, *bundle, xml, out);
 }
 
 } // namespace healthdoc::push

@@ -17,4 +17,9 @@ namespace healthdoc::push {
 // std::nullopt after fatal or error findings (rule push.bundle.*).
 std::optional<PreparedDocument> prepare_ready_bundle(const formats::SourceText& source, formats::Diagnostics& out);
 
+// Reads FHIR JSON or XML input: a document Bundle is prepared with prepare_fhir_document, any
+// other Bundle as a ready ITI-65 Bundle. FHIR XML needs the core package in the package cache.
+std::optional<PreparedDocument> prepare_fhir_input(const formats::SourceText& source, formats::Diagnostics& out,
+                                                   const TransportSettings& settings = {});
+
 } // namespace healthdoc::push

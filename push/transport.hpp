@@ -21,10 +21,12 @@ namespace healthdoc::push {
 // from that header.
 struct PreparedDocument {
     std::string name;  // as the user named it
-    std::string bytes; // the CDA document
+    std::string bytes; // the document as written (CDA XML, or a FHIR document in JSON or XML)
     cda::CdaHeader header;
     cda::XdsDocumentEntry entry;
-    std::string payload; // a ready ITI-65 Bundle given as input, sent as it is (MHD only)
+    cda::HeaderSource source = cda::HeaderSource::cda; // what `header` was read from
+    std::string fhir_document;                         // a FHIR document as JSON text: MHD sends it as a Bundle entry
+    std::string payload;                               // a ready ITI-65 Bundle given as input, sent as it is (MHD only)
 };
 
 enum class SendStatus {
@@ -49,6 +51,8 @@ struct TransportSettings {
     cda::XdsCode content_type_code; // submission set contentTypeCode / designationType (JDV_J59)
     cda::XdsCode class_code;        // classCode when the header mapping could not derive it (no ASS_X04 table)
     cda::XdsCode format_code;       // formatCode of a structured document (no ASS_A11 table)
+    cda::XdsCode facility_type;     // healthcareFacilityTypeCode when the document has none (FHIR)
+    cda::XdsCode practice_setting;  // practiceSettingCode when the document has none (FHIR)
     std::string saml_assertion;     // XDS: the VIHF assertion (XML text); secret-like, never printed
 };
 
@@ -56,6 +60,7 @@ class Transport {
 public:
     virtual ~Transport() = default;
     virtual std::string_view name() const = 0;
+    virtual const TransportSettings& settings() const = 0;
     // The payload on its own, for `convert --to mhd|xds` and `push --save-payloads`: the ITI-65
     // Bundle (JSON), or the ProvideAndRegisterDocumentSetRequest with the document inline
     // (XML). std::nullopt after reporting why it cannot be built (missing metadata) into `out`.
@@ -74,12 +79,20 @@ public:
                                                    const std::string& authorization) const = 0;
 };
 
-// `entry` with the settings' classCode and formatCode where the mapping left them empty.
+// `entry` with the settings' classCode, formatCode, facility type and practice setting where the
+// mapping left them empty.
 cda::XdsDocumentEntry with_settings(cda::XdsDocumentEntry entry, const TransportSettings& settings);
 
 // Reads a CDA document for sending: parses it, reads its header and maps its XDS metadata
 // (findings into `out`). std::nullopt, after a fatal finding, when it is not a CDA document.
 std::optional<PreparedDocument> prepare_document(const formats::SourceText& source, formats::Diagnostics& out);
+
+// Reads any input push accepts: a CDA document (prepare_document), a FHIR document Bundle
+// (prepare_fhir_document) or a ready ITI-65 Bundle (prepare_ready_bundle), in JSON or XML.
+// A FHIR document takes the settings' facility type and practice setting where it has none
+// (no FHIR document element carries a practice setting).
+std::optional<PreparedDocument> prepare_input(const formats::SourceText& source, formats::Diagnostics& out,
+                                              const TransportSettings& settings = {});
 
 std::unique_ptr<Transport> make_mhd_transport(TransportSettings settings);
 std::unique_ptr<Transport> make_xds_transport(TransportSettings settings);

@@ -19,6 +19,7 @@ public:
     explicit XdsTransport(TransportSettings settings) : m_settings(std::move(settings)) {}
 
     std::string_view name() const override { return "xds"; }
+    const TransportSettings& settings() const override { return m_settings; }
     std::string payload_extension() const override { return ".xml"; }
 
     std::optional<std::string> payload(const PreparedDocument& document, formats::Diagnostics& out) const override {

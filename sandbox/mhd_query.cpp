@@ -41,7 +41,8 @@ std::string render_document_reference(const StoredDocument& doc, const std::stri
     if (contents.is_array() && !contents.empty() && contents[0].is_object()) {
         auto& attachment = contents[0]["attachment"];
         auto url = attachment.is_object() ? attachment.find("url") : attachment.end();
-        if (url != attachment.end() && url->is_string() && url->get<std::string>().rfind("Binary/", 0) == 0)
+        if (url != attachment.end() && url->is_string() &&
+            (url->get<std::string>().rfind("Binary/", 0) == 0 || url->get<std::string>().rfind("Bundle/", 0) == 0))
             *url = base + "/" + url->get<std::string>();
     }
     return json.dump();
@@ -64,7 +65,9 @@ HttpAnswer search_document_references(const Registry& registry, const QueryParam
             query.id = value;
         } else if (name.empty() || name[0] != '_') {
             return operation_outcome(400, "not-supported", "DocumentReference?" + name,
-                                     "The search parameter " + name + " is not supported by the sandbox (patient.identifier, patient, identifier, masterIdentifier, status, _id).");
+                                     "The search parameter " + name +
+                                         " is not supported by the sandbox (patient.identifier, patient, identifier, "
+                                         "masterIdentifier, status, _id).");
         }
     }
     auto found = registry.search(query);
@@ -73,7 +76,8 @@ HttpAnswer search_document_references(const Registry& registry, const QueryParam
     bundle["id"] = formats::random_uuid();
     bundle["type"] = "searchset";
     bundle["total"] = found.size();
-    bundle["link"] = Json::array({Json{{"relation", "self"}, {"url", base + "/DocumentReference" + encode_query(params)}}});
+    bundle["link"] =
+        Json::array({Json{{"relation", "self"}, {"url", base + "/DocumentReference" + encode_query(params)}}});
     bundle["entry"] = Json::array();
     for (const auto& doc : found) {
         Json entry;
@@ -88,14 +92,16 @@ HttpAnswer search_document_references(const Registry& registry, const QueryParam
 HttpAnswer read_document_reference(const Registry& registry, const std::string& id, const std::string& base) {
     auto found = registry.search(DocumentQuery{id, {}, {}, {}, {}, {}, {}});
     if (found.empty())
-        return operation_outcome(404, "not-found", "DocumentReference/" + id, "No DocumentReference with this id is stored.");
+        return operation_outcome(404, "not-found", "DocumentReference/" + id,
+                                 "No DocumentReference with this id is stored.");
     return HttpAnswer{200, k_fhir_json, render_document_reference(found.front(), base), {}};
 }
 
 HttpAnswer retrieve_document(const Registry& registry, const std::string& id, const std::string& accept) {
     auto found = registry.find(id);
     if (!found) return operation_outcome(404, "not-found", "Binary/" + id, "No document with this id is stored.");
-    if (accept.find("application/fhir+json") != std::string::npos || accept.find("application/json") != std::string::npos) {
+    if (accept.find("application/fhir+json") != std::string::npos ||
+        accept.find("application/json") != std::string::npos) {
         Json binary;
         binary["resourceType"] = "Binary";
         binary["id"] = found->id;
@@ -103,8 +109,10 @@ HttpAnswer retrieve_document(const Registry& registry, const std::string& id, co
         binary["data"] = formats::base64_encode(found->content);
         return HttpAnswer{200, k_fhir_json, binary.dump(), {}};
     }
-    return HttpAnswer{200, found->content_type.empty() ? "application/octet-stream" : found->content_type,
-                      std::move(found->content), {}};
+    return HttpAnswer{200,
+                      found->content_type.empty() ? "application/octet-stream" : found->content_type,
+                      std::move(found->content),
+                      {}};
 }
 
 HttpAnswer capability_statement() {
@@ -119,8 +127,9 @@ HttpAnswer capability_statement() {
     Json document_reference{{"type", "DocumentReference"},
                             {"interaction", Json::array({Json{{"code", "read"}}, Json{{"code", "search-type"}}})}};
     document_reference["searchParam"] = Json::array();
-    for (const auto& [name, type] : {std::pair{"patient.identifier", "token"}, std::pair{"patient", "reference"},
-                                     std::pair{"identifier", "token"}, std::pair{"status", "token"}, std::pair{"_id", "token"}})
+    for (const auto& [name, type] :
+         {std::pair{"patient.identifier", "token"}, std::pair{"patient", "reference"}, std::pair{"identifier", "token"},
+          std::pair{"status", "token"}, std::pair{"_id", "token"}})
         document_reference["searchParam"].push_back(Json{{"name", name}, {"type", type}});
     Json binary{{"type", "Binary"}, {"interaction", Json::array({Json{{"code", "read"}}})}};
     statement["rest"] = Json::array({Json{{"mode", "server"},

@@ -127,6 +127,64 @@ struct Checked {
     std::vector<Json> responses; // one per entry
 };
 
+// Whether an MHD identifier has the given type (IHE.MHD.MHDIdentifierType: entryUUID, uniqueId).
+bool has_type(const Json& identifier, const char* type) {
+    const Json* kind = member(identifier, "type");
+    const Json* codings = kind ? member(*kind, "coding") : nullptr;
+    if (!codings || !codings->is_array()) return false;
+    for (const auto& coding : *codings)
+        if (text_of(coding, "code") == type) return true;
+    return false;
+}
+
+// The value of `doc`'s identifier of the given type, or "".
+std::string typed_identifier(const Json& doc, const char* type) {
+    const Json* identifiers = member(doc, "identifier");
+    if (!identifiers || !identifiers->is_array()) return {};
+    for (const auto& identifier : *identifiers)
+        if (has_type(identifier, type)) return text_of(identifier, "value");
+    return {};
+}
+
+// The replacements `doc` asks for (relatesTo replaces): by DocumentReference/<id>, by the
+// replaced entry's entryUUID, or by its uniqueId (master identifier).
+void record_relations(const Json& doc, const std::string& path, Checked& checked) {
+    const Json* relations = member(doc, "relatesTo");
+    if (!relations || !relations->is_array()) return;
+    for (std::size_t i = 0; i < relations->size(); ++i) {
+        const Json& relation = (*relations)[i];
+        if (text_of(relation, "code") != "replaces") continue;
+        const Json* relation_target = member(relation, "target");
+        Replacement replacement;
+        if (relation_target) {
+            replacement.target_id = document_reference_id(text_of(*relation_target, "reference"));
+            if (const Json* identifier = member(*relation_target, "identifier"))
+                (has_type(*identifier, "entryUUID") ? replacement.target_id : replacement.target_master) =
+                    text_of(*identifier, "value");
+        }
+        if (replacement.target_id.empty() && replacement.target_master.empty())
+            checked.problems.push_back(Problem{"required", path + ".relatesTo[" + std::to_string(i) + "].target",
+                                               "relatesTo.target must reference DocumentReference/<id> or carry the "
+                                               "replaced document's entryUUID or uniqueId.",
+                                               ""});
+        else
+            checked.replacements.push_back(replacement);
+    }
+}
+
+// Keeps `doc` as the stored DocumentReference, its content served at <content_type>/<id>
+// (Binary, or Bundle for a FHIR document).
+void finish_document(const Json& doc, StoredDocument stored, Checked& checked, const std::string& content_type) {
+    Json stored_json = doc;
+    stored_json["id"] = stored.id;
+    if (!stored_json["meta"].is_object()) stored_json["meta"] = Json::object();
+    stored_json["meta"]["versionId"] = "1";
+    stored_json["meta"]["lastUpdated"] = stored.created;
+    stored_json["content"][0]["attachment"]["url"] = content_type + "/" + stored.id;
+    stored.document_reference = stored_json.dump();
+    checked.documents.push_back(std::move(stored));
+}
+
 void check_document(const Json& doc, const std::string& path, const std::map<std::string, const Json*>& by_url,
                     std::map<std::string, std::string>& binary_owner, Checked& checked) {
     auto problem = [&](const char* code, const std::string& where, const std::string& message, const char* ihe = "") {
@@ -134,14 +192,19 @@ void check_document(const Json& doc, const std::string& path, const std::map<std
     };
     StoredDocument stored;
     stored.id = formats::random_uuid();
-    stored.entry_uuid = "urn:uuid:" + formats::random_uuid();
+    // The entryUUID the Document Source gave (MHD: its fullUrl, as an entryUUID identifier),
+    // else one of ours: a later replacement may name the document by it.
+    stored.entry_uuid = typed_identifier(doc, "entryUUID");
+    if (stored.entry_uuid.rfind("urn:uuid:", 0) != 0) stored.entry_uuid = "urn:uuid:" + formats::random_uuid();
     stored.transport = "mhd";
     stored.created = formats::utc_timestamp_now();
     const Json* master = member(doc, "masterIdentifier");
     stored.master_system = master ? text_of(*master, "system") : "";
     stored.master_value = master ? text_of(*master, "value") : "";
     if (stored.master_value.empty())
-        problem("required", ".masterIdentifier.value", "DocumentReference.masterIdentifier.value is missing; the document unique id is required.", "XDSRegistryMetadataError");
+        problem("required", ".masterIdentifier.value",
+                "DocumentReference.masterIdentifier.value is missing; the document unique id is required.",
+                "XDSRegistryMetadataError");
     std::string status = text_of(doc, "status");
     if (status.empty())
         problem("required", ".status", "DocumentReference.status is missing; expected current.");
@@ -154,11 +217,15 @@ void check_document(const Json& doc, const std::string& path, const std::map<std
         stored.type_code = text_of((*codings)[0], "code");
     }
     if (stored.type_code.empty())
-        problem("required", ".type", "DocumentReference.type.coding[0].code is missing; the document type is required.", "XDSRegistryMetadataError");
+        problem("required", ".type", "DocumentReference.type.coding[0].code is missing; the document type is required.",
+                "XDSRegistryMetadataError");
     PatientKey patient;
     const Json* subject = member(doc, "subject");
     if (!subject || !resolve_subject(*subject, doc, by_url, patient))
-        problem("required", ".subject", "DocumentReference.subject is missing or does not identify a patient (identifier or Patient reference expected).", "XDSRegistryMetadataError");
+        problem("required", ".subject",
+                "DocumentReference.subject is missing or does not identify a patient (identifier or Patient reference "
+                "expected).",
+                "XDSRegistryMetadataError");
     stored.patient_system = patient.system;
     stored.patient_value = patient.value;
     stored.patient_reference = patient.reference;
@@ -171,16 +238,42 @@ void check_document(const Json& doc, const std::string& path, const std::map<std
     const Json& attachment = (*contents)[0]["attachment"];
     const std::string at = ".content[0].attachment";
     stored.content_type = text_of(attachment, "contentType");
-    if (stored.content_type.empty()) problem("required", at + ".contentType", "attachment.contentType is missing; the MIME type is required.", "XDSRegistryMetadataError");
+    if (stored.content_type.empty())
+        problem("required", at + ".contentType", "attachment.contentType is missing; the MIME type is required.",
+                "XDSRegistryMetadataError");
     std::string url = text_of(attachment, "url");
     auto target = by_url.find(url);
-    if (url.empty() || target == by_url.end() || text_of(*target->second, "resourceType") != "Binary") {
-        problem("not-found", at + ".url", "attachment.url does not point at a Binary entry of the Bundle (by fullUrl).", "XDSMissingDocument");
+    std::string target_type = target == by_url.end() || !target->second ? "" : text_of(*target->second, "resourceType");
+    if (target_type == "Bundle") {
+        // MHD "FHIR Document Publish": the content is a FHIR document Bundle of the transaction.
+        if (text_of(*target->second, "type") != "document")
+            problem("value", at + ".url",
+                    "attachment.url points at a Bundle that is not a FHIR document (type document).",
+                    "XDSMissingDocument");
+        if (member(attachment, "size") || member(attachment, "hash"))
+            problem("value", at,
+                    "attachment.size and .hash must be absent when the content is a FHIR document Bundle of the "
+                    "transaction (ITI-65 FHIR Document Publish).",
+                    "XDSRepositoryMetadataError");
+        stored.content = target->second->dump();
+        stored.size = static_cast<std::int64_t>(stored.content.size());
+        stored.sha1_hex = formats::sha1_hex(stored.content);
+        binary_owner[url] = stored.id;
+        record_relations(doc, path, checked);
+        finish_document(doc, std::move(stored), checked, "Bundle");
+        return;
+    }
+    if (url.empty() || target_type != "Binary") {
+        problem("not-found", at + ".url",
+                "attachment.url does not point at a Binary entry (or, for a FHIR document, a document Bundle entry) of "
+                "the Bundle (by fullUrl).",
+                "XDSMissingDocument");
         return;
     }
     auto decoded = formats::base64_decode(text_of(*target->second, "data"));
     if (!decoded || text_of(*target->second, "data").empty()) {
-        problem("required", at + ".url", "the Binary the attachment points at has no valid base64 data.", "XDSMissingDocument");
+        problem("required", at + ".url", "the Binary the attachment points at has no valid base64 data.",
+                "XDSMissingDocument");
         return;
     }
     stored.content = std::move(*decoded);
@@ -188,45 +281,29 @@ void check_document(const Json& doc, const std::string& path, const std::map<std
     stored.sha1_hex = formats::sha1_hex(stored.content);
     const Json* size = member(attachment, "size");
     if (!size)
-        problem("required", at + ".size", "attachment.size is missing; it must give the size of the Binary content.", "XDSRepositoryMetadataError");
+        problem("required", at + ".size", "attachment.size is missing; it must give the size of the Binary content.",
+                "XDSRepositoryMetadataError");
     else if (!size->is_number_integer() || size->get<std::int64_t>() != stored.size)
-        problem("value", at + ".size", "attachment.size does not match the size of the decoded Binary content.", "XDSNonIdenticalSize");
+        problem("value", at + ".size", "attachment.size does not match the size of the decoded Binary content.",
+                "XDSNonIdenticalSize");
     std::string hash = text_of(attachment, "hash");
     if (hash.empty())
-        problem("required", at + ".hash", "attachment.hash is missing; it must give the base64 SHA-1 of the Binary content.", "XDSRepositoryMetadataError");
+        problem("required", at + ".hash",
+                "attachment.hash is missing; it must give the base64 SHA-1 of the Binary content.",
+                "XDSRepositoryMetadataError");
     else if (auto given = formats::base64_decode(hash).value_or(""); given == formats::sha1_hex(stored.content))
         // A frequent slip (the IPF MHD sample has it): base64 of the hexadecimal digest.
-        problem("value", at + ".hash", "attachment.hash is the base64 of the hexadecimal SHA-1; FHIR expects the base64 of the 20 raw SHA-1 bytes.", "XDSNonIdenticalHash");
+        problem("value", at + ".hash",
+                "attachment.hash is the base64 of the hexadecimal SHA-1; FHIR expects the base64 of the 20 raw SHA-1 "
+                "bytes.",
+                "XDSNonIdenticalHash");
     else if (given != formats::sha1_raw(stored.content))
-        problem("value", at + ".hash", "attachment.hash does not match the base64 SHA-1 of the decoded Binary content.", "XDSNonIdenticalHash");
+        problem("value", at + ".hash", "attachment.hash does not match the base64 SHA-1 of the decoded Binary content.",
+                "XDSNonIdenticalHash");
     binary_owner[url] = stored.id;
 
-    if (const Json* relations = member(doc, "relatesTo"); relations && relations->is_array()) {
-        for (std::size_t i = 0; i < relations->size(); ++i) {
-            const Json& relation = (*relations)[i];
-            if (text_of(relation, "code") != "replaces") continue;
-            const Json* relation_target = member(relation, "target");
-            Replacement replacement;
-            if (relation_target) {
-                replacement.target_id = document_reference_id(text_of(*relation_target, "reference"));
-                if (const Json* identifier = member(*relation_target, "identifier"))
-                    replacement.target_master = text_of(*identifier, "value");
-            }
-            if (replacement.target_id.empty() && replacement.target_master.empty())
-                problem("required", ".relatesTo[" + std::to_string(i) + "].target", "relatesTo.target must reference DocumentReference/<id> or carry the replaced document's identifier.");
-            else
-                checked.replacements.push_back(replacement);
-        }
-    }
-
-    Json stored_json = doc;
-    stored_json["id"] = stored.id;
-    if (!stored_json["meta"].is_object()) stored_json["meta"] = Json::object();
-    stored_json["meta"]["versionId"] = "1";
-    stored_json["meta"]["lastUpdated"] = stored.created;
-    stored_json["content"][0]["attachment"]["url"] = "Binary/" + stored.id;
-    stored.document_reference = stored_json.dump();
-    checked.documents.push_back(std::move(stored));
+    record_relations(doc, path, checked);
+    finish_document(doc, std::move(stored), checked, "Binary");
 }
 
 Json response_entry(const std::string& status, const std::string& location, const std::string& when) {
@@ -242,10 +319,11 @@ Json response_entry(const std::string& status, const std::string& location, cons
 HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, const std::string& content_type) {
     std::string type = media_type(content_type);
     if (type != "application/fhir+json" && type != "application/json")
-        return operation_outcome(415, "not-supported", "", "The request body must be application/fhir+json (or application/json); the sandbox does not read FHIR XML.");
+        return operation_outcome(415, "not-supported", "",
+                                 "The request body must be application/fhir+json (or application/json); the sandbox "
+                                 "does not read FHIR XML.");
     Json bundle = Json::parse(body, nullptr, false);
-    if (bundle.is_discarded())
-        return operation_outcome(400, "structure", "", "The request body is not valid JSON.");
+    if (bundle.is_discarded()) return operation_outcome(400, "structure", "", "The request body is not valid JSON.");
     if (text_of(bundle, "resourceType") != "Bundle")
         return operation_outcome(400, "structure", "Bundle.resourceType", "resourceType must be Bundle for ITI-65.");
     if (text_of(bundle, "type") != "transaction")
@@ -262,14 +340,17 @@ HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, 
         std::string full_url = text_of(entry, "fullUrl");
         const Json* resource = member(entry, "resource");
         const Json* request = member(entry, "request");
-        if (full_url.empty()) problems.push_back({"required", path + ".fullUrl", "The entry has no fullUrl.", ""});
-        else if (!by_url.emplace(full_url, resource).second) problems.push_back({"structure", path + ".fullUrl", "Two entries share this fullUrl.", ""});
+        if (full_url.empty())
+            problems.push_back({"required", path + ".fullUrl", "The entry has no fullUrl.", ""});
+        else if (!by_url.emplace(full_url, resource).second)
+            problems.push_back({"structure", path + ".fullUrl", "Two entries share this fullUrl.", ""});
         if (!resource || !resource->is_object() || text_of(*resource, "resourceType").empty())
             problems.push_back({"required", path + ".resource", "The entry has no resource with a resourceType.", ""});
         if (!request || text_of(*request, "method").empty() || text_of(*request, "url").empty())
             problems.push_back({"required", path + ".request", "The entry has no request with method and url.", ""});
         else if (auto method = text_of(*request, "method"); method != "POST" && method != "PUT" && method != "PATCH")
-            problems.push_back({"not-supported", path + ".request.method", "Only POST, PUT and PATCH entries are accepted in ITI-65.", ""});
+            problems.push_back({"not-supported", path + ".request.method",
+                                "Only POST, PUT and PATCH entries are accepted in ITI-65.", ""});
     }
     if (!problems.empty()) return operation_outcome(400, problems);
 
@@ -286,13 +367,17 @@ HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, 
         if (method != "POST") {
             std::string target = document_reference_id(url);
             if (target.empty() || !sets_superseded(method, resource))
-                checked.problems.push_back({"not-supported", entry_path(i) + ".request", "Only a PUT or PATCH setting DocumentReference/<id> status to superseded is accepted.", ""});
+                checked.problems.push_back(
+                    {"not-supported", entry_path(i) + ".request",
+                     "Only a PUT or PATCH setting DocumentReference/<id> status to superseded is accepted.", ""});
             else
                 checked.replacements.push_back(Replacement{target, ""});
             continue;
         }
         if (url != resource_type)
-            checked.problems.push_back({"structure", entry_path(i) + ".request.url", "request.url must name the resource type being created (" + resource_type + ").", ""});
+            checked.problems.push_back(
+                {"structure", entry_path(i) + ".request.url",
+                 "request.url must name the resource type being created (" + resource_type + ").", ""});
         if (resource_type == "List" && is_submission_set(resource)) ++submission_sets;
         if (resource_type == "DocumentReference") {
             ++document_count;
@@ -300,16 +385,25 @@ HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, 
         }
     }
     if (submission_sets != 1)
-        checked.problems.push_back({"required", "Bundle.entry", "The Bundle must hold exactly one SubmissionSet List (code submissionset).", "XDSRegistryMetadataError"});
+        checked.problems.push_back({"required", "Bundle.entry",
+                                    "The Bundle must hold exactly one SubmissionSet List (code submissionset).",
+                                    "XDSRegistryMetadataError"});
     if (document_count == 0)
-        checked.problems.push_back({"required", "Bundle.entry", "The Bundle holds no DocumentReference.", "XDSMissingDocument"});
+        checked.problems.push_back(
+            {"required", "Bundle.entry", "The Bundle holds no DocumentReference.", "XDSMissingDocument"});
     if (!checked.problems.empty()) return operation_outcome(422, checked.problems);
 
     auto outcome = registry.store(checked.documents, checked.replacements);
     if (outcome.duplicate_master)
-        return operation_outcome(409, std::vector<Problem>{{"duplicate", "DocumentReference.masterIdentifier", "A document with this masterIdentifier is already stored; send a replacement (relatesTo replaces) with a new identifier instead.", "XDSDuplicateUniqueIdInRegistry"}});
+        return operation_outcome(
+            409, std::vector<Problem>{{"duplicate", "DocumentReference.masterIdentifier",
+                                       "A document with this masterIdentifier is already stored; send a replacement "
+                                       "(relatesTo replaces) with a new identifier instead.",
+                                       "XDSDuplicateUniqueIdInRegistry"}});
     if (outcome.missing_target)
-        return operation_outcome(422, std::vector<Problem>{{"not-found", "DocumentReference.relatesTo", "The document to replace is not stored in this sandbox.", "XDSUnresolvedReferenceException"}});
+        return operation_outcome(422, std::vector<Problem>{{"not-found", "DocumentReference.relatesTo",
+                                                            "The document to replace is not stored in this sandbox.",
+                                                            "XDSUnresolvedReferenceException"}});
 
     std::string when = formats::utc_timestamp_now();
     Json response;
@@ -328,10 +422,13 @@ HttpAnswer provide_document_bundle(Registry& registry, const std::string& body, 
         } else if (resource_type == "DocumentReference") {
             const auto& id = checked.documents[next_document++].id;
             response["entry"].push_back(response_entry("201 Created", "DocumentReference/" + id + "/_history/1", when));
-        } else if (auto owner = binary_owner.find(text_of(entry, "fullUrl")); resource_type == "Binary" && owner != binary_owner.end()) {
-            response["entry"].push_back(response_entry("201 Created", "Binary/" + owner->second + "/_history/1", when));
+        } else if (auto owner = binary_owner.find(text_of(entry, "fullUrl"));
+                   (resource_type == "Binary" || resource_type == "Bundle") && owner != binary_owner.end()) {
+            response["entry"].push_back(
+                response_entry("201 Created", resource_type + "/" + owner->second + "/_history/1", when));
         } else {
-            response["entry"].push_back(response_entry("201 Created", resource_type + "/" + formats::random_uuid() + "/_history/1", when));
+            response["entry"].push_back(
+                response_entry("201 Created", resource_type + "/" + formats::random_uuid() + "/_history/1", when));
         }
     }
     return HttpAnswer{200, k_fhir_json, response.dump(), {}};

@@ -59,7 +59,8 @@ struct SandboxServer::Impl {
           faults(settings.faults, settings.fault_seed) {}
 
     std::string base() const {
-        return std::string(settings.tls_cert.empty() ? "http" : "https") + "://" + k_host + ":" + std::to_string(port.load());
+        return std::string(settings.tls_cert.empty() ? "http" : "https") + "://" + k_host + ":" +
+               std::to_string(port.load());
     }
 
     // Faults first (they stand for the network and a front proxy), then the token, then the
@@ -75,18 +76,24 @@ struct SandboxServer::Impl {
         }
         if (decision.status != 0) {
             std::string reason = "Fault injected by the sandbox (status " + std::to_string(decision.status) + ").";
-            HttpAnswer answer = api == Api::xds ? soap_fault(decision.status, decision.status < 500 ? "Sender" : "Receiver", reason)
-                                                : operation_outcome(decision.status, decision.status == 429 ? "throttled" : "transient", "", reason);
-            if (decision.retry_after >= 0) answer.headers.emplace_back("Retry-After", std::to_string(decision.retry_after));
+            HttpAnswer answer = api == Api::xds
+                                    ? soap_fault(decision.status, decision.status < 500 ? "Sender" : "Receiver", reason)
+                                    : operation_outcome(decision.status,
+                                                        decision.status == 429 ? "throttled" : "transient", "", reason);
+            if (decision.retry_after >= 0)
+                answer.headers.emplace_back("Retry-After", std::to_string(decision.retry_after));
             apply(answer, res);
             return;
         }
         if (!auth.accepts(req.get_header_value("Authorization"))) {
             bool given = req.has_header("Authorization");
-            std::string reason = given ? "The bearer token is not valid." : "A bearer token is required (Authorization: Bearer ...).";
-            HttpAnswer answer = api == Api::xds ? soap_fault(401, "Sender", reason) : operation_outcome(401, "security", "", reason);
-            answer.headers.emplace_back("WWW-Authenticate", given ? "Bearer realm=\"healthdoc-sandbox\", error=\"invalid_token\""
-                                                                  : "Bearer realm=\"healthdoc-sandbox\"");
+            std::string reason =
+                given ? "The bearer token is not valid." : "A bearer token is required (Authorization: Bearer ...).";
+            HttpAnswer answer =
+                api == Api::xds ? soap_fault(401, "Sender", reason) : operation_outcome(401, "security", "", reason);
+            answer.headers.emplace_back("WWW-Authenticate",
+                                        given ? "Bearer realm=\"healthdoc-sandbox\", error=\"invalid_token\""
+                                              : "Bearer realm=\"healthdoc-sandbox\"");
             apply(answer, res);
             return;
         }
@@ -94,8 +101,9 @@ struct SandboxServer::Impl {
             apply(handler(req), res);
         } catch (const std::exception&) {
             // Only the registry can throw here (SQLite failure): the server's fault, not the client's.
-            apply(api == Api::xds ? soap_fault(500, "Receiver", "The sandbox could not store the request.")
-                                  : operation_outcome(500, "exception", "", "The sandbox could not process the request."),
+            apply(api == Api::xds
+                      ? soap_fault(500, "Receiver", "The sandbox could not store the request.")
+                      : operation_outcome(500, "exception", "", "The sandbox could not process the request."),
                   res);
         }
         if (decision.drop == DropPoint::after_store)
@@ -118,10 +126,15 @@ struct SandboxServer::Impl {
         s.Get("/fhir/DocumentReference", route(Api::fhir, [this](const httplib::Request& req) {
                   return search_document_references(registry, req.params, base() + "/fhir");
               }));
-        s.Get(R"(/fhir/DocumentReference/([A-Za-z0-9\-\.]{1,64}))", route(Api::fhir, [this](const httplib::Request& req) {
+        s.Get(R"(/fhir/DocumentReference/([A-Za-z0-9\-\.]{1,64}))",
+              route(Api::fhir, [this](const httplib::Request& req) {
                   return read_document_reference(registry, req.matches[1], base() + "/fhir");
               }));
         s.Get(R"(/fhir/Binary/([A-Za-z0-9\-\.]{1,64}))", route(Api::fhir, [this](const httplib::Request& req) {
+                  return retrieve_document(registry, req.matches[1], req.get_header_value("Accept"));
+              }));
+        // A FHIR document pushed with the MHD "FHIR Document Publish" option is also a Bundle.
+        s.Get(R"(/fhir/Bundle/([A-Za-z0-9\-\.]{1,64}))", route(Api::fhir, [this](const httplib::Request& req) {
                   return retrieve_document(registry, req.matches[1], req.get_header_value("Accept"));
               }));
         s.Post("/xds/repository", route(Api::xds, [this](const httplib::Request& req) {
@@ -132,7 +145,8 @@ struct SandboxServer::Impl {
             if (req.path.rfind("/xds", 0) == 0)
                 apply(soap_fault(res.status, "Sender", "No such endpoint; use POST /xds/repository."), res);
             else
-                apply(operation_outcome(res.status, "not-found", "", "No such endpoint or method on the sandbox."), res);
+                apply(operation_outcome(res.status, "not-found", "", "No such endpoint or method on the sandbox."),
+                      res);
         });
         if (settings.log)
             s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {

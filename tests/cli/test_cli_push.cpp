@@ -348,14 +348,10 @@ TEST_CASE("cli::push_ready_bundles") {
         CHECK(r.out.find("push.bundle.hash-mismatch") != std::string::npos);
         CHECK(stored_copies(sandbox, 10) == 0);
     }
-    SUBCASE("over XDS, or a FHIR document Bundle: said plainly") {
+    SUBCASE("over XDS: said plainly (FHIR documents: test_cli_push_fhir_document.cpp)") {
         auto r = run_healthdoc(push_args(sandbox.xds(), "xds", dir, {(dir / "bundle.json").string()}));
         CHECK(r.exit_code == 1);
         CHECK(r.out.find("push.xds.fhir-input") != std::string::npos);
-        write_file(dir / "document.json", R"({"resourceType": "Bundle", "type": "document", "entry": []})");
-        r = run_healthdoc(push_args(sandbox.fhir(), "mhd", dir, {(dir / "document.json").string()}));
-        CHECK(r.exit_code == 2);
-        CHECK(r.out.find("push.bundle.document-bundle") != std::string::npos);
     }
 }
 

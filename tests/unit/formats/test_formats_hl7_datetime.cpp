@@ -49,3 +49,23 @@ TEST_CASE("formats::hl7_datetime") {
         CHECK_FALSE(parse_hl7_datetime("202401151030.5", &why));
     }
 }
+
+TEST_CASE("formats::hl7_from_fhir_datetime") {
+    using healthdoc::formats::hl7_from_fhir_datetime;
+    CHECK(hl7_from_fhir_datetime("2013-05-28T22:12:21Z") == "20130528221221+0000");
+    CHECK(hl7_from_fhir_datetime("2024-01-15T10:30:00+01:00") == "20240115103000+0100");
+    CHECK(hl7_from_fhir_datetime("2024-01-15T10:30:00.250-05:00") == "20240115103000.250-0500");
+    CHECK(hl7_from_fhir_datetime("1979-03-28") == "19790328");
+    CHECK(hl7_from_fhir_datetime("2024-03") == "202403");
+    CHECK(hl7_from_fhir_datetime("2024") == "2024");
+    std::string why;
+    CHECK_FALSE(hl7_from_fhir_datetime("2024-13-01", &why));
+    CHECK(why.find("month") != std::string::npos);
+    CHECK_FALSE(hl7_from_fhir_datetime("2024-01-15T10:30", &why));
+    CHECK(why == "a FHIR time is hh:mm:ss");
+    CHECK_FALSE(hl7_from_fhir_datetime("2024-01-15T10:30:00+0100", &why));
+    CHECK(why == "a time zone is Z or +hh:mm");
+    CHECK_FALSE(hl7_from_fhir_datetime("20240115"));
+    CHECK_FALSE(hl7_from_fhir_datetime("2024-01-15 "));
+    CHECK_FALSE(hl7_from_fhir_datetime(""));
+}

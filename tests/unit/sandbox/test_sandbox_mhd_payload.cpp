@@ -269,6 +269,20 @@ TEST_CASE("push::mhd_bundle_replacement") {
         provide(registry, bundle);
         CHECK(superseded());
     }
+    SUBCASE("the replaced entry named by the entryUUID its Document Source gave it") {
+        Json first = search(registry, {{"status", "current"}})["entry"][0]["resource"];
+        std::string entry_uuid;
+        for (const auto& identifier : first["identifier"])
+            if (identifier["type"]["coding"][0]["code"] == "entryUUID") entry_uuid = identifier["value"];
+        REQUIRE(entry_uuid.rfind("urn:uuid:", 0) == 0);
+        Mapped replacement = map_document(replaced(consultation_note(), "<id root=\"" + old_root + "\"/>",
+                                                   "<id root=\"1.2.250.1.999.1.1.20240115.4\"/>"));
+        push::MhdOptions with_target = options();
+        with_target.replaces_reference = entry_uuid;
+        provide(registry,
+                push::build_iti65_bundle(replacement.bytes, replacement.entry, replacement.header, with_target, out));
+        CHECK(superseded());
+    }
     CHECK(rules(out, formats::Severity::error).empty());
 }
 
