@@ -87,10 +87,15 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
     return Decimal(negative ? -mantissa : mantissa, scale).normalized();
 }
 
-std::optional<Decimal> Decimal::from_double(double value) {
+std::optional<Decimal> Decimal::from_double(double value, bool as_float) {
     if (!std::isfinite(value) || std::fabs(value) > 1e36) return std::nullopt;
+    // Shortest decimal form that reads back as the same double (or float).
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    for (int digits = 1; digits <= 17; ++digits) {
+        std::snprintf(buffer, sizeof buffer, "%.*g", digits, value);
+        double back = std::strtod(buffer, nullptr);
+        if (as_float ? static_cast<float>(back) == static_cast<float>(value) : back == value) break;
+    }
     std::string s = buffer;
     auto e = s.find('e');
     if (e == std::string::npos) return parse(s);

@@ -20,8 +20,9 @@ public:
     static Decimal from_int(std::int64_t value) { return Decimal(value, 0); }
     // Parses the xs:decimal lexical form ("-1.50", "+.5", "3"); nullopt when invalid or too long.
     static std::optional<Decimal> parse(std::string_view text);
-    // Nearest decimal to a finite double (17 significant digits); nullopt for NaN/INF/huge.
-    static std::optional<Decimal> from_double(double value);
+    // The shortest decimal that reads back as `value` (as a float when `as_float`); nullopt for
+    // NaN, INF and magnitudes past 1e36.
+    static std::optional<Decimal> from_double(double value, bool as_float = false);
 
     std::string to_string() const; // canonical: no trailing zeros, "1", "-0.5"
     double to_double() const;

@@ -11,7 +11,7 @@
 namespace healthdoc::xpath {
 namespace {
 
-constexpr int k_max_depth = 120;  // nesting of the grammar (parentheses, predicates...)
+constexpr int k_max_depth = 300;  // nesting of the grammar: about 100 levels of parentheses
 constexpr int k_max_height = 400; // height of the tree (long operator chains)
 
 bool is_kind_test_name(const std::string& n) {

@@ -72,7 +72,7 @@ std::string format_double(double v, bool is_float) {
     std::string s = buffer;
     if (a >= 1e-6 && a < 1e6) {
         // Plain decimal notation, no trailing zeros.
-        auto parsed = Decimal::from_double(std::strtod(buffer, nullptr));
+        auto parsed = Decimal::from_double(v, is_float);
         return parsed ? parsed->to_string() : s;
     }
     // Scientific: mantissa with at least one fraction digit, "E", exponent without '+'/zeros.
