@@ -30,9 +30,9 @@ bool all_nodes(const Sequence& s) {
     return std::all_of(s.begin(), s.end(), [](const Item& i) { return i.is_node(); });
 }
 
-// A predicate whose value is a boolean (or a node sequence), never a number: evaluate it as
-// an effective boolean value without building the sequence of its operands.
-bool is_boolean_predicate(const Expr& e) {
+} // namespace
+
+bool is_boolean_expression(const Expr& e) {
     switch (e.op) {
     case Op::general_compare:
     case Op::value_compare:
@@ -45,11 +45,19 @@ bool is_boolean_predicate(const Expr& e) {
     case Op::castable_as:
     case Op::some:
     case Op::every:
-    case Op::path:
     case Op::step: return true;
+    case Op::path: return e.kids.back()->op == Op::step; // ends in an axis step: nodes
+    case Op::function:
+        return e.function && e.function->uri == k_fn_uri &&
+               (e.function->name == "not" || e.function->name == "exists" || e.function->name == "empty" ||
+                e.function->name == "boolean" || e.function->name == "true" || e.function->name == "false" ||
+                e.function->name == "contains" || e.function->name == "starts-with" ||
+                e.function->name == "ends-with" || e.function->name == "matches");
     default: return false;
     }
 }
+
+namespace {
 
 bool is_fn(const Expr& e, const char* name) {
     return e.op == Op::function && e.function && e.function->uri == k_fn_uri && e.function->name == name;
@@ -156,7 +164,7 @@ void Evaluator::apply_predicates(const Expr& owner, std::size_t first, Sequence&
             continue;
         }
         Sequence kept;
-        const bool boolean = is_boolean_predicate(pred);
+        const bool boolean = is_boolean_expression(pred);
         for (std::size_t i = 0; i < items.size(); ++i) {
             Focus f{&items[i], i + 1, items.size()};
             bool keep;
@@ -264,6 +272,14 @@ bool Evaluator::ebv(const Expr& expr, const Focus& focus) {
     case Op::general_compare: return eval_general_compare(expr, focus);
     case Op::some:
     case Op::every: return eval_quantified(expr, focus, 0);
+    case Op::union_:
+        // Non-empty as soon as one side is: no need to evaluate the rest nor sort.
+        for (auto& side : expr.kids) {
+            Sequence s = eval(*side, focus);
+            if (!all_nodes(s)) throw Error("XPTY0004", "union needs node sequences", expr.offset);
+            if (!s.empty()) return true;
+        }
+        return false;
     case Op::function:
         if (is_fn(expr, "not")) return !ebv(*expr.kids[0], focus);
         if (is_fn(expr, "boolean")) return ebv(*expr.kids[0], focus);

@@ -58,6 +58,10 @@ private:
     int m_depth = 0;
 };
 
+// True when `e` always yields a boolean or a node sequence (never a number), so that as a
+// predicate it is a plain test and can be evaluated as an effective boolean value.
+bool is_boolean_expression(const Expr& e);
+
 // Node test against one node (uses the index for namespaces).
 bool matches_test(const NodeTest& test, const pugi::xpath_node& node, Axis axis, IndexLookup& index);
 // Nodes of `axis` from `node`, in axis order (reverse document order for reverse axes), filtered

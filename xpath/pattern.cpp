@@ -13,6 +13,7 @@ struct CompiledPattern {
         const NodeTest* test = nullptr;
         const Expr* predicates = nullptr; // the step node whose kids are the predicates
         bool descendant = false;          // preceded by // rather than /
+        bool positional = false;          // a predicate may depend on position() or last()
     };
     struct Alternative {
         bool anchored = false;  // starts with / or //
@@ -40,6 +41,23 @@ void collect_alternatives(const Expr& e, std::vector<const Expr*>& out) {
     } else {
         out.push_back(&e);
     }
+}
+
+bool uses_position(const Expr& e) {
+    if (e.op == Op::function && e.function &&
+        (e.name == "position" || e.name == "last" || e.name == "fn:position" || e.name == "fn:last"))
+        return true;
+    for (auto& k : e.kids)
+        if (uses_position(*k)) return true;
+    return false;
+}
+
+// Predicates whose value is boolean and that never ask for the position can be evaluated on the
+// node alone, without computing its siblings.
+bool positional(const Expr& step) {
+    for (auto& pred : step.kids)
+        if (!is_boolean_expression(*pred) || uses_position(*pred)) return true;
+    return false;
 }
 
 CompiledPattern::Alternative convert(const Expr& e) {
@@ -71,6 +89,7 @@ CompiledPattern::Alternative convert(const Expr& e) {
         CompiledPattern::Step step;
         step.test = &p.test;
         step.predicates = p.kids.empty() ? nullptr : &p;
+        step.positional = step.predicates && positional(p);
         step.descendant = pending_descendant;
         pending_descendant = false;
         if (p.axis == Axis::descendant) {
@@ -87,13 +106,24 @@ CompiledPattern::Alternative convert(const Expr& e) {
     return alt;
 }
 
-bool step_matches(const CompiledPattern::Step& step, const pugi::xpath_node& node, Evaluator& ev) {
+bool test_matches(const CompiledPattern::Step& step, const pugi::xpath_node& node, IndexLookup& index) {
     NodeKind kind = kind_of(node);
     if (step.axis == Axis::attribute ? kind != NodeKind::attribute
                                      : (kind == NodeKind::attribute || kind == NodeKind::document))
         return false;
-    if (!matches_test(*step.test, node, step.axis, ev.index())) return false;
+    return matches_test(*step.test, node, step.axis, index);
+}
+
+bool step_matches(const CompiledPattern::Step& step, const pugi::xpath_node& node, Evaluator& ev) {
+    if (!test_matches(step, node, ev.index())) return false;
     if (!step.predicates) return true;
+    if (!step.positional) {
+        Item item(node);
+        Focus focus{&item, 1, 1};
+        for (auto& pred : step.predicates->kids)
+            if (!ev.ebv(*pred, focus)) return false;
+        return true;
+    }
     // The node must survive the predicates among what the step selects from its parent.
     pugi::xpath_node parent =
         node.attribute() ? pugi::xpath_node(node.parent()) : pugi::xpath_node(node.node().parent());
@@ -112,6 +142,23 @@ pugi::xpath_node parent_of(const pugi::xpath_node& node) {
     if (node.attribute()) return pugi::xpath_node(node.parent());
     auto p = node.node().parent();
     return p ? pugi::xpath_node(p) : pugi::xpath_node();
+}
+
+// The pattern with its predicates ignored: cheap node tests only. Most nodes fail here, before
+// any predicate is evaluated.
+bool structure_matches(const CompiledPattern::Alternative& alt, std::size_t k, const pugi::xpath_node& node,
+                       IndexLookup& index) {
+    const auto& step = alt.steps[k];
+    if (!test_matches(step, node, index)) return false;
+    pugi::xpath_node up = parent_of(node);
+    if (k == 0) {
+        if (!alt.anchored || step.descendant) return true;
+        return up && kind_of(up) == NodeKind::document;
+    }
+    if (!step.descendant) return up && structure_matches(alt, k - 1, up, index);
+    for (; up; up = parent_of(up))
+        if (structure_matches(alt, k - 1, up, index)) return true;
+    return false;
 }
 
 bool match_from(const CompiledPattern::Alternative& alt, std::size_t k, const pugi::xpath_node& node, Evaluator& ev) {
@@ -164,7 +211,8 @@ bool Pattern::matches(const pugi::xpath_node& node, const DynamicContext& contex
             if (kind_of(node) == NodeKind::document) return true;
             continue;
         }
-        if (match_from(alt, alt.steps.size() - 1, node, ev)) return true;
+        std::size_t last = alt.steps.size() - 1;
+        if (structure_matches(alt, last, node, ev.index()) && match_from(alt, last, node, ev)) return true;
     }
     return false;
 }
