@@ -27,12 +27,14 @@ struct Extends {
 // The content of a rule in document order: lets, checks and extends interleave.
 using RuleItem = std::variant<Let, Check, Extends>;
 
+// A rule as written: abstract ones are only ever brought into others by sch:extends.
 struct RawRule {
     bool abstract = false;
     Rule rule; // context and attributes; lets and checks stay empty until resolved
     std::vector<RuleItem> items;
 };
 
+// A pattern as written: plain, abstract (`abstract`), or an instance of one (`is_a` + `params`).
 struct RawPattern {
     bool abstract = false;
     std::string id, title, documents, is_a;
@@ -42,6 +44,7 @@ struct RawPattern {
     formats::Location where;
 };
 
+// The whole schema as read, includes expanded.
 struct RawSchema {
     Schema schema; // everything but patterns, which are resolved from `patterns`
     std::vector<RawPattern> patterns;

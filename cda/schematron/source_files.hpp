@@ -22,6 +22,7 @@ struct SourceFile {
     std::filesystem::path path; // as reached: the top-level name, then joined include hrefs
     std::unique_ptr<formats::XmlDocument> document;
 
+    // Where the hrefs written in this file are resolved from.
     std::filesystem::path directory() const { return path.parent_path(); }
     // file:line:col of `node` (its "<" for an element); no XPath, which costs more than it tells
     // for a schema file.
