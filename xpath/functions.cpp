@@ -17,6 +17,7 @@ const std::vector<FunctionDef>& table() {
         add_node_functions(t);
         add_document_functions(t);
         add_datetime_functions(t);
+        add_misc_functions(t);
         return t;
     }();
     return functions;

@@ -33,6 +33,7 @@ void add_numeric_functions(std::vector<FunctionDef>& table);
 void add_node_functions(std::vector<FunctionDef>& table);
 void add_document_functions(std::vector<FunctionDef>& table);
 void add_datetime_functions(std::vector<FunctionDef>& table);
+void add_misc_functions(std::vector<FunctionDef>& table);
 
 // Argument helpers shared by the groups: atomize and check cardinality/type (XPTY0004).
 const Atomic* optional_atomic(Evaluator& ev, Sequence& arg, std::vector<Atomic>& storage, const Expr& call);

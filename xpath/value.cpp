@@ -154,8 +154,13 @@ Atomic Atomic::temporal(const DateTime& value, Type type) {
 Atomic Atomic::qname(QNameValue value) {
     Atomic a;
     a.m_type = Type::QName;
-    a.m_qname = std::move(value);
+    a.m_qname = std::make_shared<const QNameValue>(std::move(value));
     return a;
+}
+
+const QNameValue& Atomic::qname_value() const noexcept {
+    static const QNameValue none;
+    return m_qname ? *m_qname : none;
 }
 
 std::string Atomic::to_string() const {
@@ -168,7 +173,10 @@ std::string Atomic::to_string() const {
     case Type::date:
     case Type::dateTime:
     case Type::time: return format_temporal(m_datetime, m_type);
-    case Type::QName: return m_qname.prefix.empty() ? m_qname.local : m_qname.prefix + ":" + m_qname.local;
+    case Type::QName: {
+        const auto& q = qname_value();
+        return q.prefix.empty() ? q.local : q.prefix + ":" + q.local;
+    }
     default: return m_text;
     }
 }

@@ -8,6 +8,7 @@
 #include <pugixml.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -104,7 +105,7 @@ public:
     const Decimal& decimal_value() const noexcept { return m_decimal; }
     double double_value() const noexcept { return m_double; }
     const DateTime& datetime_value() const noexcept { return m_datetime; }
-    const QNameValue& qname_value() const noexcept { return m_qname; }
+    const QNameValue& qname_value() const noexcept;
 
     // The canonical lexical form (xs:string cast), e.g. "1.5", "1.0E3" for doubles per XPath 2.0.
     std::string to_string() const;
@@ -116,20 +117,22 @@ private:
     double m_double = 0;
     Decimal m_decimal;
     DateTime m_datetime;
-    QNameValue m_qname;
+    std::shared_ptr<const QNameValue> m_qname; // shared: keeps items small (most are nodes)
 };
 
 // A node (pugi::xpath_node: element, text, attribute, document node...) or an atomic value.
+// Atomic values are shared and immutable, so an item stays small (node sequences are the
+// common case) and copying a sequence never copies strings.
 class Item {
 public:
     Item(const pugi::xpath_node& node) : m_value(node) {}
-    Item(Atomic atomic) : m_value(std::move(atomic)) {}
+    Item(Atomic atomic) : m_value(std::make_shared<const Atomic>(std::move(atomic))) {}
     bool is_node() const noexcept { return m_value.index() == 0; }
     const pugi::xpath_node& node() const noexcept { return *std::get_if<0>(&m_value); }
-    const Atomic& atomic() const noexcept { return *std::get_if<1>(&m_value); }
+    const Atomic& atomic() const noexcept { return **std::get_if<1>(&m_value); }
 
 private:
-    std::variant<pugi::xpath_node, Atomic> m_value;
+    std::variant<pugi::xpath_node, std::shared_ptr<const Atomic>> m_value;
 };
 
 using Sequence = std::vector<Item>;

@@ -1,6 +1,9 @@
 // The fn: library: strings, sequences, numbers, nodes and QNames, dates.
 #include "xpath_fixture.hpp"
 
+#include <atomic>
+#include <thread>
+
 using namespace healthdoc::xpath;
 using namespace healthdoc::xpath::test;
 
@@ -205,4 +208,41 @@ TEST_CASE("xpath::unknown functions and arity") {
     CHECK(error("nope:foo(1)") == "XPST0081");
     CHECK(error("fn:count((1, 2))") == "");
     CHECK(error("$undeclared") == "XPST0008");
+}
+
+TEST_CASE("xpath::error, trace, normalize-unicode and namespace functions") {
+    CHECK(error("error()") == "FOER0000");
+    CHECK(error("error(QName('http://www.w3.org/2005/xqt-errors', 'err:XYZ0001'), 'bad')") == "XYZ0001");
+    CHECK(str("trace((1, 2), 'label')") == "1 2");
+    CHECK(str("string-length(normalize-unicode(concat('e', codepoints-to-string(769))))") == "1");
+    CHECK(str("string-length(normalize-unicode('é', 'NFD'))") == "2");
+    CHECK(error("normalize-unicode('a', 'NFX')") == "FOCH0003");
+    CHECK(str("static-base-uri()") == "");
+    auto doc = parse(R"(<r xmlns="urn:d" xmlns:p="urn:p"><e xmlns:q="urn:q"/></r>)");
+    Run r(&doc);
+    CHECK(r.str("namespace-uri-for-prefix('p', /*/*)") == "urn:p");
+    CHECK(r.str("namespace-uri-for-prefix('', /*/*)") == "urn:d");
+    CHECK(r.str("namespace-uri-for-prefix('z', /*/*)") == "");
+    CHECK(r.str("string-join(for $p in in-scope-prefixes(/*/*) return $p, ',')") == "xml,q,,p");
+}
+
+TEST_CASE("xpath::one compiled expression evaluated from many threads") {
+    auto doc = parse("<r>" + [] {
+        std::string s;
+        for (int i = 0; i < 200; ++i) s += "<e n='" + std::to_string(i) + "'/>";
+        return s;
+    }() + "</r>");
+    auto e = Expression::compile("sum(//e[matches(@n, '^[0-9]+$')]/@n) + count(//e[@n = '5'])", cda_context());
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 50; ++i) {
+                DynamicContext dc;
+                dc.item = pugi::xpath_node(doc.xml->dom());
+                if (e.evaluate_string(dc) == "19901") ++ok;
+            }
+        });
+    for (auto& t : threads) t.join();
+    CHECK(ok == 400);
 }
