@@ -102,7 +102,7 @@ struct Expr {
     std::size_t offset = 0;
     std::vector<std::unique_ptr<Expr>> kids; // operands; for step/filter: [primary,] predicates
     // literal
-    std::unique_ptr<Atomic> constant;
+    std::shared_ptr<const Atomic> constant; // shared with the items that return it
     // step
     Axis axis = Axis::child;
     NodeTest test;

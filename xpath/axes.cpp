@@ -57,6 +57,26 @@ void subtree_reversed(const pugi::xml_node& top, Sink& sink) {
         if (is_child_kind(*it)) sink.node(*it);
 }
 
+// descendant::name from an element or the document, answered from the index's by-name lists:
+// the elements named so whose order falls inside the subtree. False when it does not apply.
+bool indexed_descendants(const NodeTest& test, const pugi::xpath_node& node, IndexLookup& index,
+                         std::vector<pugi::xpath_node>& out) {
+    if (test.kind != NodeTest::Kind::name || test.any_local || test.any_uri || node.attribute()) return false;
+    const auto& data = index.of(node);
+    auto self = data.info.find(node.node().internal_object());
+    if (self == data.info.end()) return false;
+    std::uint32_t ns = data.uri_id(test.uri);
+    if (ns == DocumentIndex::Data::unknown_uri) return true; // no element of the document has it
+    auto list = data.by_name.find(DocumentIndex::Data::name_key(ns, test.local));
+    if (list == data.by_name.end()) return true;
+    const auto& elements = list->second;
+    auto order_of = [&](const pugi::xml_node& n) { return data.info.find(n.internal_object())->second.order; };
+    auto first = std::partition_point(elements.begin(), elements.end(),
+                                      [&](const pugi::xml_node& n) { return order_of(n) <= self->second.order; });
+    for (auto it = first; it != elements.end() && order_of(*it) <= self->second.end; ++it) out.emplace_back(*it);
+    return true;
+}
+
 } // namespace
 
 bool matches_test(const NodeTest& test, const pugi::xpath_node& node, Axis axis, IndexLookup& index) {
@@ -116,7 +136,7 @@ void walk_axis(Axis axis, const NodeTest& test, const pugi::xpath_node& node, In
         if (matches_test(test, node, axis, index)) out.push_back(node);
         [[fallthrough]];
     case Axis::descendant:
-        if (!is_attribute) descendants(n, sink);
+        if (!is_attribute && !indexed_descendants(test, node, index, out)) descendants(n, sink);
         return;
     case Axis::following_sibling:
         if (is_attribute) return;

@@ -32,6 +32,21 @@ bool all_nodes(const Sequence& s) {
 
 } // namespace
 
+bool uses_position(const Expr& e) {
+    if (e.op == Op::function && e.function && e.function->uri == k_fn_uri &&
+        (e.function->name == "position" || e.function->name == "last"))
+        return true;
+    for (auto& k : e.kids)
+        if (uses_position(*k)) return true;
+    return false;
+}
+
+bool has_positional_predicate(const Expr& step) {
+    for (auto& pred : step.kids)
+        if (!is_boolean_expression(*pred) || uses_position(*pred)) return true;
+    return false;
+}
+
 bool is_boolean_expression(const Expr& e) {
     switch (e.op) {
     case Op::general_compare:
@@ -229,7 +244,8 @@ Sequence Evaluator::eval_set_operation(const Expr& expr, const Focus& focus) {
 bool Evaluator::eval_general_compare(const Expr& expr, const Focus& focus) {
     Sequence a = eval(*expr.kids[0], focus);
     if (a.empty()) return false;
-    Sequence b = eval(*expr.kids[1], focus);
+    const Expr& right = *expr.kids[1];
+    Sequence b = right.op == Op::literal ? Sequence{Item(right.constant)} : eval(right, focus);
     if (b.empty()) return false;
     // Fast path: nodes = 'string' compares string values without building atomic values.
     if ((expr.compare == Compare::eq || expr.compare == Compare::ne) && b.size() == 1 && !b[0].is_node() &&
@@ -294,7 +310,7 @@ bool Evaluator::ebv(const Expr& expr, const Focus& focus) {
 Sequence Evaluator::eval(const Expr& expr, const Focus& focus) {
     DepthGuard guard(m_depth);
     switch (expr.op) {
-    case Op::literal: return {Item(*expr.constant)};
+    case Op::literal: return {Item(expr.constant)};
     case Op::empty: return {};
     case Op::context_item:
         if (!focus.item) throw Error("XPDY0002", "the context item is absent", expr.offset);

@@ -61,6 +61,11 @@ private:
 // True when `e` always yields a boolean or a node sequence (never a number), so that as a
 // predicate it is a plain test and can be evaluated as an effective boolean value.
 bool is_boolean_expression(const Expr& e);
+// True when `e` calls position() or last() anywhere (conservative: nested focuses included).
+bool uses_position(const Expr& e);
+// True when a predicate of `step` may depend on the position of the node among those the step
+// selects (a number, or a use of position()/last()).
+bool has_positional_predicate(const Expr& step);
 
 // Node test against one node (uses the index for namespaces).
 bool matches_test(const NodeTest& test, const pugi::xpath_node& node, Axis axis, IndexLookup& index);

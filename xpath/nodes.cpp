@@ -35,7 +35,13 @@ std::unique_ptr<DocumentIndex::Data> build_index(const pugi::xml_node& document)
     auto data = std::make_unique<DocumentIndex::Data>();
     data->root = document.internal_object();
     std::uint32_t order = 0;
-    data->info.emplace(data->root, DocumentIndex::Data::Info{order++, 0, false});
+    using Info = DocumentIndex::Data::Info;
+    data->info.emplace(data->root, Info{order++, 0, 0, false});
+    std::vector<const void*> open_elements; // to set each element's subtree end when it closes
+    auto close = [&] {
+        data->info[open_elements.back()].end = order - 1;
+        open_elements.pop_back();
+    };
     // In-scope bindings as a stack: (prefix, uri id); `frames` remembers the stack size per depth.
     std::vector<std::pair<std::string_view, std::uint32_t>> bindings{{"xml", intern(*data, k_xml_uri)}};
     std::vector<std::size_t> frames;
@@ -46,7 +52,8 @@ std::unique_ptr<DocumentIndex::Data> build_index(const pugi::xml_node& document)
     };
     pugi::xml_node node = document.first_child();
     while (node) {
-        DocumentIndex::Data::Info info{order++, 0, false};
+        Info info{order, order, 0, false};
+        ++order;
         if (node.type() == pugi::node_element) {
             frames.push_back(bindings.size());
             for (auto a : node.attributes()) {
@@ -57,8 +64,11 @@ std::unique_ptr<DocumentIndex::Data> build_index(const pugi::xml_node& document)
             }
             info.ns = resolve(prefix_part(node.name()), 0);
             data->info.emplace(node.internal_object(), info);
+            data->by_name[DocumentIndex::Data::name_key(info.ns, local_part(node.name()))].push_back(node);
+            open_elements.push_back(node.internal_object());
             for (auto a : node.attributes()) {
-                DocumentIndex::Data::Info ai{order++, 0, is_namespace_decl(a.name())};
+                Info ai{order, order, 0, is_namespace_decl(a.name())};
+                ++order;
                 auto prefix = prefix_part(a.name());
                 if (!ai.namespace_decl && !prefix.empty()) ai.ns = resolve(prefix, 0);
                 data->info.emplace(a.internal_object(), ai);
@@ -69,6 +79,7 @@ std::unique_ptr<DocumentIndex::Data> build_index(const pugi::xml_node& document)
             }
             bindings.resize(frames.back());
             frames.pop_back();
+            close();
         } else {
             data->info.emplace(node.internal_object(), info);
         }
@@ -81,9 +92,11 @@ std::unique_ptr<DocumentIndex::Data> build_index(const pugi::xml_node& document)
             }
             bindings.resize(frames.back());
             frames.pop_back();
+            close();
         }
         if (node) node = node.next_sibling();
     }
+    data->info[data->root].end = order - 1;
     return data;
 }
 

@@ -16,6 +16,7 @@ namespace healthdoc::xpath {
 struct DocumentIndex::Data {
     struct Info {
         std::uint32_t order = 0;
+        std::uint32_t end = 0;       // elements and the document: order of the last node of the subtree
         std::uint32_t ns = 0;        // index into uris; 0 = no namespace
         bool namespace_decl = false; // xmlns / xmlns:p attribute: not in the data model
     };
@@ -23,6 +24,15 @@ struct DocumentIndex::Data {
     std::vector<std::string> uris{""};
     std::unordered_map<std::string, std::uint32_t> uri_ids{{"", 0}};
     std::unordered_map<const void*, Info> info;
+    // Elements by expanded name (name_key), in document order: descendant::x and //x become a
+    // binary search in this list instead of a walk of the subtree.
+    std::unordered_map<std::string, std::vector<pugi::xml_node>> by_name;
+    static std::string name_key(std::uint32_t ns, std::string_view local) {
+        std::string key = std::to_string(ns);
+        key += '|';
+        key += local;
+        return key;
+    }
 
     static constexpr std::uint32_t unknown_uri = 0xffffffffu;
     std::uint32_t uri_id(const std::string& uri) const {

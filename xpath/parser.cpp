@@ -2,6 +2,7 @@
 // names as it goes: namespace prefixes, functions (by name and arity), variables (local slots
 // for for/some/every, or external names that must be declared in the static context).
 #include "xpath/ast.hpp"
+#include "xpath/evaluator.hpp"
 #include "xpath/functions.hpp"
 #include "xpath/lexer.hpp"
 #include "xpath/parser_types.hpp"
@@ -344,12 +345,14 @@ private:
             steps.push_back(parse_step());
         }
         if (steps.size() == 1) return std::move(steps.front());
-        // descendant-or-self::node()/child::x without predicates is descendant::x (no positions).
+        // descendant-or-self::node()/child::x is descendant::x when no predicate can tell the
+        // difference (positions are counted among siblings in the first, in the subtree in the second).
         std::vector<ExprPtr> merged;
         for (std::size_t i = 0; i < steps.size(); ++i) {
             if (steps[i]->op == Op::step && steps[i]->axis == Axis::descendant_or_self &&
                 steps[i]->test.kind == NodeTest::Kind::any_node && steps[i]->kids.empty() && i + 1 < steps.size() &&
-                steps[i + 1]->op == Op::step && steps[i + 1]->axis == Axis::child && steps[i + 1]->kids.empty()) {
+                steps[i + 1]->op == Op::step && steps[i + 1]->axis == Axis::child &&
+                !has_positional_predicate(*steps[i + 1])) {
                 steps[i + 1]->axis = Axis::descendant;
                 continue;
             }
@@ -408,7 +411,7 @@ private:
         switch (t.kind) {
         case TokenKind::string: {
             auto e = node(Op::literal, t.offset);
-            e->constant = std::make_unique<Atomic>(Atomic::string(next().text));
+            e->constant = std::make_shared<const Atomic>(Atomic::string(next().text));
             return e;
         }
         case TokenKind::integer:
@@ -446,7 +449,7 @@ private:
         } else {
             value = Atomic::double_(std::strtod(t.text.c_str(), nullptr));
         }
-        e->constant = std::make_unique<Atomic>(std::move(value));
+        e->constant = std::make_shared<const Atomic>(std::move(value));
         return e;
     }
 

@@ -43,23 +43,6 @@ void collect_alternatives(const Expr& e, std::vector<const Expr*>& out) {
     }
 }
 
-bool uses_position(const Expr& e) {
-    if (e.op == Op::function && e.function &&
-        (e.name == "position" || e.name == "last" || e.name == "fn:position" || e.name == "fn:last"))
-        return true;
-    for (auto& k : e.kids)
-        if (uses_position(*k)) return true;
-    return false;
-}
-
-// Predicates whose value is boolean and that never ask for the position can be evaluated on the
-// node alone, without computing its siblings.
-bool positional(const Expr& step) {
-    for (auto& pred : step.kids)
-        if (!is_boolean_expression(*pred) || uses_position(*pred)) return true;
-    return false;
-}
-
 CompiledPattern::Alternative convert(const Expr& e) {
     CompiledPattern::Alternative alt;
     if (e.op == Op::root) {
@@ -89,7 +72,7 @@ CompiledPattern::Alternative convert(const Expr& e) {
         CompiledPattern::Step step;
         step.test = &p.test;
         step.predicates = p.kids.empty() ? nullptr : &p;
-        step.positional = step.predicates && positional(p);
+        step.positional = step.predicates && has_positional_predicate(p);
         step.descendant = pending_descendant;
         pending_descendant = false;
         if (p.axis == Axis::descendant) {

@@ -127,6 +127,7 @@ class Item {
 public:
     Item(const pugi::xpath_node& node) : m_value(node) {}
     Item(Atomic atomic) : m_value(std::make_shared<const Atomic>(std::move(atomic))) {}
+    Item(std::shared_ptr<const Atomic> atomic) : m_value(std::move(atomic)) {}
     bool is_node() const noexcept { return m_value.index() == 0; }
     const pugi::xpath_node& node() const noexcept { return *std::get_if<0>(&m_value); }
     const Atomic& atomic() const noexcept { return **std::get_if<1>(&m_value); }

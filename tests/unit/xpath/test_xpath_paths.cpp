@@ -167,3 +167,19 @@ TEST_CASE("xpath::documents without a DocumentIndex still work (temporary index)
     auto e = Expression::compile("(//cda:entry[3] | //cda:entry[1])/@n", cda_context());
     CHECK(e.evaluate_string(dc) == "1 3");
 }
+
+TEST_CASE("xpath::// with predicates: positions count among siblings, not in the whole subtree") {
+    auto doc = parse("<r><a><e n='1'/><e n='2'/></a><a><e n='3'/><e n='4'/></a></r>");
+    Run r(&doc);
+    CHECK(r.str("//e[1]/@n") == "1 3");
+    CHECK(r.str("(//e)[1]/@n") == "1");
+    CHECK(r.str("//e[last()]/@n") == "2 4");
+    CHECK(r.str("//e[position() = 2]/@n") == "2 4");
+    CHECK(r.str("//e[@n > 1][1]/@n") == "2 3");
+    CHECK(r.str("//e[@n > 1]/@n") == "2 3 4");
+    CHECK(r.str("/r//e[@n = 3]/@n") == "3");
+    CHECK(r.str("count(/r/a[2]//e[@n])") == "2");
+    CHECK(r.str("count(/r/a[2]/descendant-or-self::e)") == "2");
+    CHECK(r.str("count(//a//e)") == "4");
+    CHECK(r.str("//a[e/@n = 4]//e[1]/@n") == "3");
+}
