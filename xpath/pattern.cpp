@@ -188,7 +188,10 @@ Pattern Pattern::compile(std::string_view text, const StaticContext& context) {
 
 bool Pattern::matches(const pugi::xpath_node& node, const DynamicContext& context) const {
     if (!node) return false;
-    Evaluator ev(*m_impl->compiled, context);
+    // In a pattern, current() is the node being matched (XSLT 2.0 section 16.6.1).
+    DynamicContext local = context;
+    local.current = node;
+    Evaluator ev(*m_impl->compiled, local);
     for (const auto& alt : m_impl->alternatives) {
         if (alt.root_only) {
             if (kind_of(node) == NodeKind::document) return true;

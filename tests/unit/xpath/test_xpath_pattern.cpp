@@ -76,6 +76,9 @@ TEST_CASE("xpath::patterns: variables and current() in predicates") {
     REQUIRE(ids.size() == 3);
     CHECK_FALSE(p.matches(ids[1].node(), dc));
     CHECK(p.matches(ids[2].node(), dc));
+    auto q = Pattern::compile("cda:templateId[current()/@root = 'O1']", sc);
+    CHECK(q.matches(ids[1].node(), dc));
+    CHECK_FALSE(q.matches(ids[2].node(), dc));
 }
 
 TEST_CASE("xpath::patterns: indexing names and invalid patterns") {
