@@ -1,5 +1,7 @@
 #include "cda/validation.hpp"
 
+#include "cda/schematron_layer.hpp"
+
 #include "cda/cisis/header_rules.hpp"
 
 #include "cda/header.hpp"
@@ -82,6 +84,22 @@ Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& s
     }
     if (settings.cisis_header_rules)
         m_layers.push_back(make_cisis_header_layer(load_value_sets(settings.value_sets, settings.rules_dir, setup)));
+    if (settings.official_rules) {
+        std::optional<RulesPack> pack;
+        if (settings.rules_pack)
+            pack = RulesPack{std::filesystem::path(*settings.rules_pack).filename().string(), *settings.rules_pack};
+        else
+            pack = find_ans_pack(settings.rules_dir);
+        std::error_code ec;
+        if (!pack || !std::filesystem::is_directory(pack->path / "schematrons", ec))
+            throw UsageError(pack ? pack->path.string() + " holds no schematrons/ folder (an ANS CI-SIS kit expected)"
+                                  : std::string("--rules official needs an ANS CI-SIS pack: install one with "
+                                                "`healthdoc packages install`, or give --rules-pack DIR"));
+        m_official_pack = pack->path.string();
+        m_layers.push_back(make_official_layers(*pack, setup));
+    }
+    for (const auto& file : settings.schematrons)
+        m_layers.push_back(make_schematron_layer(file, settings.phase, setup));
 }
 
 Validator::~Validator() = default;

@@ -27,6 +27,13 @@ struct ValidationSettings {
     std::optional<std::string> rules_dir;  // where CDA rules packs are installed
     std::optional<std::string> value_sets; // --value-sets DIR: IHE SVS files replacing built-in sets
     bool cisis_header_rules = true;        // the built-in CI-SIS header rules (--rules builtin)
+    // The official schematron stack of an ANS pack (--rules official): `rules_pack` (--rules-pack
+    // DIR, a kit folder holding schematrons/), else the installed ANS pack; a UsageError when
+    // neither exists.
+    bool official_rules = false;
+    std::optional<std::string> rules_pack;
+    std::vector<std::string> schematrons; // --schematron FILE: run on every XML input
+    std::string phase;                    // --phase for those files ("" = each one's default)
     formats::XmlLimits limits;
 };
 
@@ -99,6 +106,8 @@ public:
 
     // The schema file in use, or "" when the schema layer is skipped.
     std::string schema_path() const;
+    // The pack whose official schematrons run, or "" when they do not.
+    const std::string& official_pack() const noexcept { return m_official_pack; }
 
 private:
     struct Prepared; // an input detected and parsed, waiting for its layers (validation.cpp)
@@ -108,6 +117,7 @@ private:
 
     std::vector<std::unique_ptr<ValidationLayer>> m_layers;
     std::string m_schema_path;
+    std::string m_official_pack;
     ValidationSettings m_settings;
 };
 

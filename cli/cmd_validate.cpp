@@ -1,3 +1,4 @@
+#include "cda/rules_pack.hpp"
 #include "cda/validation.hpp"
 #include "cli/commands.hpp"
 #include "formats/errors.hpp"
@@ -14,7 +15,10 @@ struct ValidateOptions {
     std::vector<std::string> inputs;
     ReportOptions report;
     std::string schemas;
-    std::string rules = "builtin";
+    std::string rules; // "" = all when an ANS pack is installed (or --rules-pack given), else builtin
+    std::string rules_pack;
+    std::vector<std::string> schematrons;
+    std::string phase;
     std::string value_sets;
     std::size_t max_depth = formats::XmlLimits{}.max_depth;
     std::size_t max_megabytes = formats::XmlLimits{}.max_bytes / (1024 * 1024);
@@ -25,7 +29,13 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     cda::ValidationSettings settings;
     if (!options.schemas.empty()) settings.schemas = options.schemas;
     if (!options.value_sets.empty()) settings.value_sets = options.value_sets;
-    settings.cisis_header_rules = options.rules == "builtin";
+    std::string rules = options.rules;
+    if (rules.empty()) rules = !options.rules_pack.empty() || cda::find_ans_pack() ? "all" : "builtin";
+    settings.cisis_header_rules = rules == "builtin" || rules == "all";
+    settings.official_rules = rules == "official" || rules == "all";
+    if (!options.rules_pack.empty()) settings.rules_pack = options.rules_pack;
+    settings.schematrons = options.schematrons;
+    settings.phase = options.phase;
     settings.limits.max_depth = options.max_depth;
     settings.limits.max_bytes = options.max_megabytes * 1024 * 1024;
 
@@ -38,6 +48,8 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
         std::cerr << "healthdoc: CDA schema: " << (schema.empty() ? std::string("none (layer skipped)") : schema)
                   << '\n'
                   << "healthdoc: CI-SIS header rules: " << (settings.cisis_header_rules ? "built-in" : "off") << '\n'
+                  << "healthdoc: official schematrons: "
+                  << (validator.official_pack().empty() ? std::string("off") : validator.official_pack()) << '\n'
                   << "healthdoc: " << inputs.size() << " input(s), jobs: "
                   << (global.jobs == 0 ? std::string("one per core") : std::to_string(global.jobs)) << '\n';
     }
@@ -61,9 +73,18 @@ void setup_validate(CLI::App& app, CommandContext& context) {
         "XSD file or folder to validate CDA against (default: $HEALTHDOC_SCHEMAS, then the installed rules pack)");
     command
         ->add_option("--rules", options->rules,
-                     "CDA rules to run after the schema: builtin (the CI-SIS header rules) or none")
-        ->check(CLI::IsMember({"builtin", "none"}))
-        ->capture_default_str();
+                     "CDA rules to run after the schema: builtin (the CI-SIS header rules), official (the ANS "
+                     "pack's schematrons: IHE, terminologies, content models, header, the document's model), all "
+                     "(both; the default when an ANS pack is installed), or none")
+        ->check(CLI::IsMember({"builtin", "official", "all", "none"}));
+    command->add_option("--rules-pack", options->rules_pack,
+                        "ANS CI-SIS kit folder (holding schematrons/) to take the official rules from, instead of "
+                        "the installed pack");
+    command->add_option("--schematron", options->schematrons, "Also run this ISO Schematron file on every XML input")
+        ->check(CLI::ExistingFile);
+    command->add_option("--phase", options->phase,
+                        "Schematron phase for --schematron files (default: each one's "
+                        "defaultPhase; #ALL for every pattern)");
     command->add_option("--value-sets", options->value_sets,
                         "Folder of IHE SVS value-set files (ANS JDV) replacing the built-in and installed sets");
     command->add_option("--max-depth", options->max_depth, "Deepest XML element nesting accepted")

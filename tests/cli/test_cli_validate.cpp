@@ -27,8 +27,8 @@ TEST_CASE("cli::validate_ans_examples") {
     auto kit = REQUIRE_SHARED(k_kit);
     if (!kit) return;
     SUBCASE("schema and header rules: the one error is the one the kit's own verdict reports") {
-        auto r = run_healthdoc(
-            {"validate", "--schemas", schema_option(*kit), "--format", "json", (*kit / "ExemplesCDA").string()});
+        auto r = run_healthdoc({"validate", "--rules", "builtin", "--schemas", schema_option(*kit), "--format", "json",
+                                (*kit / "ExemplesCDA").string()});
         CHECK(r.exit_code == 1);
         auto report = nlohmann::json::parse(r.out);
         CHECK(report["summary"]["documents"].get<int>() >= 60);
@@ -98,7 +98,8 @@ TEST_CASE("cli::validate_mutated_document") {
     write_file(dir / "good.xml", original);
 
     SUBCASE("text: GNU style line with the rule, exit 1") {
-        auto r = run_healthdoc({"validate", "--schemas", schema_option(*kit), (dir / "bad.xml").string()});
+        auto r = run_healthdoc(
+            {"validate", "--rules", "builtin", "--schemas", schema_option(*kit), (dir / "bad.xml").string()});
         CHECK(r.exit_code == 1);
         std::regex line(
             R"(bad\.xml:44:3: error: element <frobnicate> is not allowed here.*\[cda\.schema\.unexpected-element\])");
@@ -106,8 +107,8 @@ TEST_CASE("cli::validate_mutated_document") {
     }
     SUBCASE("every renderer's output parses") {
         for (const char* format : {"json", "operationoutcome", "sarif"}) {
-            auto r = run_healthdoc({"validate", "-q", "--schemas", schema_option(*kit), "--format", format,
-                                    (dir / "good.xml").string(), (dir / "bad.xml").string()});
+            auto r = run_healthdoc({"validate", "-q", "--rules", "builtin", "--schemas", schema_option(*kit),
+                                    "--format", format, (dir / "good.xml").string(), (dir / "bad.xml").string()});
             CHECK(r.exit_code == 1);
             CHECK(r.err.empty());
             nlohmann::json parsed;
@@ -118,8 +119,8 @@ TEST_CASE("cli::validate_mutated_document") {
             }
             if (std::string(format) == "operationoutcome") CHECK(parsed["resourceType"] == "Bundle");
         }
-        auto r = run_healthdoc({"validate", "-q", "--schemas", schema_option(*kit), "--format", "junit",
-                                (dir / "good.xml").string(), (dir / "bad.xml").string()});
+        auto r = run_healthdoc({"validate", "-q", "--rules", "builtin", "--schemas", schema_option(*kit), "--format",
+                                "junit", (dir / "good.xml").string(), (dir / "bad.xml").string()});
         pugi::xml_document junit;
         CHECK(junit.load_string(r.out.c_str()));
         CHECK(junit.select_nodes("//testcase").size() == 2);
@@ -127,9 +128,9 @@ TEST_CASE("cli::validate_mutated_document") {
     }
     SUBCASE("--jobs keeps the input order; -o writes the report") {
         auto out = dir / "report.json";
-        auto r = run_healthdoc({"validate", "--jobs", "2", "--schemas", schema_option(*kit), "--format", "json", "-o",
-                                out.string(), (dir / "bad.xml").string(), (dir / "good.xml").string(),
-                                (dir / "bad.xml").string()});
+        auto r = run_healthdoc({"validate", "--jobs", "2", "--rules", "builtin", "--schemas", schema_option(*kit),
+                                "--format", "json", "-o", out.string(), (dir / "bad.xml").string(),
+                                (dir / "good.xml").string(), (dir / "bad.xml").string()});
         CHECK(r.exit_code == 1);
         CHECK(r.out.empty());
         auto report = nlohmann::json::parse(read_file(out));
@@ -139,7 +140,7 @@ TEST_CASE("cli::validate_mutated_document") {
         CHECK(report["documents"][2]["valid"] == false);
     }
     SUBCASE("standard input") {
-        auto r = run_healthdoc({"validate", "--schemas", schema_option(*kit), "-"}, mutated);
+        auto r = run_healthdoc({"validate", "--rules", "builtin", "--schemas", schema_option(*kit), "-"}, mutated);
         CHECK(r.exit_code == 1);
         CHECK(r.out.find("-:44:3: error:") != std::string::npos);
     }

@@ -1,0 +1,243 @@
+#include "cda/schematron_layer.hpp"
+
+#include "cda/schematron/engine.hpp"
+#include "cda/schematron/loader.hpp"
+#include "formats/errors.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <future>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace healthdoc::cda {
+namespace {
+
+namespace fs = std::filesystem;
+using formats::Severity;
+using Compiled = std::shared_ptr<const schematron::CompiledSchema>;
+
+Severity severity_of(const std::string& role) {
+    std::string lower = role;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower == "warning" || lower == "warn") return Severity::warning;
+    if (lower == "info" || lower == "information" || lower == "note") return Severity::information;
+    return Severity::error;
+}
+
+// Loads and compiles `file`; nullptr (findings in `out`) when it cannot be loaded.
+Compiled load_and_compile(const fs::path& file, const std::string& phase, formats::Diagnostics& out) {
+    auto schema = schematron::load_schema(file, out);
+    if (!schema) return nullptr;
+    return schematron::CompiledSchema::compile(std::move(*schema), phase, out);
+}
+
+// Warnings that hold for the whole run, said once (with the first document that meets them).
+class OncePerRun {
+public:
+    void report(const formats::Diagnostics& problems, formats::Diagnostics& out) {
+        std::lock_guard lock(m_mutex);
+        for (const auto& problem : problems.items())
+            if (m_seen.insert(problem.message).second) out.report(problem);
+    }
+
+private:
+    std::mutex m_mutex;
+    std::set<std::string> m_seen;
+};
+
+// Runs `compiled` over the input and reports its findings under `layer`.
+void run_schematron(const schematron::CompiledSchema& compiled, const std::string& layer, const LayerInput& input,
+                    xpath::DocumentProvider& documents, OncePerRun& once, formats::Diagnostics& out) {
+    auto result = compiled.run(*input.xml, &documents);
+    for (const auto& finding : result.findings) {
+        std::string id = !finding.id.empty() ? finding.id : !finding.pattern.empty() ? finding.pattern : "unnamed";
+        std::string message = finding.message;
+        for (const auto& diagnostic : finding.diagnostics)
+            if (!diagnostic.empty()) message += " [" + diagnostic + "]";
+        auto location = input.xml->location_of(finding.node);
+        location.path = finding.location;
+        out.report(severity_of(finding.role), "schematron." + layer + "." + id, message, location);
+    }
+    once.report(result.problems, out);
+}
+
+class SchematronFileLayer final : public ValidationLayer {
+public:
+    SchematronFileLayer(Compiled compiled, std::string name)
+        : m_compiled(std::move(compiled)), m_name(std::move(name)) {}
+    std::string_view name() const override { return "schematron"; }
+    bool applies_to(formats::Format format) const override {
+        return format == formats::Format::cda || format == formats::Format::cda_autopresentable ||
+               format == formats::Format::fhir_xml || format == formats::Format::xml;
+    }
+    void run(const LayerInput& input, formats::Diagnostics& out) const override {
+        if (!input.xml) return;
+        run_schematron(*m_compiled, m_name, input, m_documents, m_once, out);
+    }
+
+private:
+    Compiled m_compiled;
+    std::string m_name;
+    mutable xpath::FileDocumentProvider m_documents;
+    mutable OncePerRun m_once;
+};
+
+// The kit's shared layers, as its scripts run them (each with its default phase).
+const std::vector<std::pair<std::string, std::string>> k_shared_layers = {
+    {"IHE", "profils/IHE.sch"},
+    {"terminologies", "profils/terminologies/schematron/terminologie.sch"},
+    {"ModelesDeContenusCDA", "profils/CI-SIS_ModelesDeContenusCDA.sch"},
+    {"StructurationMinimale", "profils/structurationMinimale/ASIP-STRUCT-MIN-StrucMin.sch"},
+    {"Modeles_ANS", "profils/CI-SIS_Modeles_ANS.sch"},
+};
+
+class OfficialLayers final : public ValidationLayer {
+public:
+    explicit OfficialLayers(fs::path schematrons) : m_schematrons(std::move(schematrons)) {
+        m_models = model_schematrons(m_schematrons);
+        m_shared = std::async(std::launch::async, [this] {
+                       std::vector<std::pair<std::string, Compiled>> layers;
+                       for (const auto& [name, file] : k_shared_layers) {
+                           formats::Diagnostics out;
+                           if (auto compiled = load_and_compile(m_schematrons / file, "", out))
+                               layers.emplace_back(name, std::move(compiled));
+                           m_setup.append(out);
+                       }
+                       return layers;
+                   }).share();
+    }
+
+    std::string_view name() const override { return "cisis-official"; }
+    bool applies_to(formats::Format format) const override {
+        return format == formats::Format::cda || format == formats::Format::cda_autopresentable;
+    }
+    bool ready() const override { return m_shared.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+    void wait() const override { m_shared.wait(); }
+
+    void run(const LayerInput& input, formats::Diagnostics& out) const override {
+        if (!input.xml || !input.clinical_document) return;
+        const auto& shared = m_shared.get();
+        {
+            // What compiling the pack found (broken includes...), said once.
+            formats::Diagnostics setup = m_setup;
+            m_once.report(setup, out);
+        }
+        for (const auto& [name, compiled] : shared) run_schematron(*compiled, name, input, m_documents, m_once, out);
+        std::vector<std::pair<std::string, std::string>> template_ids;
+        for (auto id : input.clinical_document.children())
+            if (formats::XmlDocument::local_name(id.name()) == "templateId")
+                template_ids.emplace_back(id.attribute("root").value(), id.attribute("extension").value());
+        const ModelSchematron* model = choose_model(m_models, template_ids);
+        if (!model) return;
+        if (auto compiled = model_compiled(*model, out))
+            run_schematron(*compiled, model->model, input, m_documents, m_once, out);
+    }
+
+private:
+    Compiled model_compiled(const ModelSchematron& model, formats::Diagnostics& out) const {
+        std::shared_future<std::pair<Compiled, formats::Diagnostics>> future;
+        {
+            std::lock_guard lock(m_mutex);
+            auto found = m_model_cache.find(model.file.string());
+            if (found == m_model_cache.end()) {
+                fs::path file = model.file;
+                future = std::async(std::launch::deferred, [file] {
+                             formats::Diagnostics problems;
+                             auto compiled = load_and_compile(file, "", problems);
+                             return std::make_pair(compiled, problems);
+                         }).share();
+                m_model_cache.emplace(model.file.string(), future);
+            } else {
+                future = found->second;
+            }
+        }
+        const auto& [compiled, problems] = future.get();
+        m_once.report(problems, out);
+        return compiled;
+    }
+
+    fs::path m_schematrons;
+    std::vector<ModelSchematron> m_models;
+    formats::Diagnostics m_setup; // written by the compiling thread before m_shared is ready
+    std::shared_future<std::vector<std::pair<std::string, Compiled>>> m_shared;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::string, std::shared_future<std::pair<Compiled, formats::Diagnostics>>> m_model_cache;
+    mutable xpath::FileDocumentProvider m_documents;
+    mutable OncePerRun m_once;
+};
+
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+} // namespace
+
+std::unique_ptr<ValidationLayer> make_schematron_layer(const fs::path& file, const std::string& phase,
+                                                       formats::Diagnostics& setup) {
+    formats::Diagnostics out;
+    auto compiled = load_and_compile(file, phase, out);
+    setup.append(out);
+    if (!compiled) throw UsageError("--schematron " + file.string() + " could not be loaded (see the findings above)");
+    return std::make_unique<SchematronFileLayer>(std::move(compiled), file.stem().string());
+}
+
+std::unique_ptr<ValidationLayer> make_official_layers(const RulesPack& pack, formats::Diagnostics&) {
+    return std::make_unique<OfficialLayers>(pack.path / "schematrons");
+}
+
+std::vector<ModelSchematron> model_schematrons(const fs::path& schematrons) {
+    static const std::regex k_name(R"(CI-SIS_(.+)_(\d{4}\.\d{2})\.sch)");
+    static const std::regex k_entete_include(R"(href\s*=\s*["']([^"']*Entete[^"']*\.sch)["'])");
+    static const std::regex k_model_template(R"((1\.2\.250\.1\.213\.1\.1\.1\.\d+)['"])");
+    std::vector<ModelSchematron> models;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(schematrons, ec)) {
+        std::string name = entry.path().filename().string();
+        std::smatch match;
+        if (!std::regex_match(name, match, k_name)) continue;
+        ModelSchematron model{entry.path(), match[1], match[2], ""};
+        std::string text = read_text(entry.path());
+        for (std::sregex_iterator include(text.begin(), text.end(), k_entete_include), end; include != end; ++include) {
+            std::string header = read_text(schematrons / (*include)[1].str());
+            // The most cited CI-SIS template id other than the CI-SIS header's own.
+            std::map<std::string, int> cited;
+            for (std::sregex_iterator oid(header.begin(), header.end(), k_model_template), none; oid != none; ++oid)
+                if ((*oid)[1] != "1.2.250.1.213.1.1.1.1") ++cited[(*oid)[1]];
+            int best = 0;
+            for (const auto& [oid, count] : cited)
+                if (count > best) {
+                    best = count;
+                    model.template_id = oid;
+                }
+            if (!model.template_id.empty()) break;
+        }
+        if (!model.template_id.empty()) models.push_back(std::move(model));
+    }
+    std::sort(models.begin(), models.end(),
+              [](const ModelSchematron& a, const ModelSchematron& b) { return a.file < b.file; });
+    return models;
+}
+
+const ModelSchematron* choose_model(const std::vector<ModelSchematron>& models,
+                                    const std::vector<std::pair<std::string, std::string>>& template_ids) {
+    const ModelSchematron* chosen = nullptr;
+    for (const auto& [root, extension] : template_ids) {
+        for (const auto& model : models) {
+            if (model.template_id != root) continue;
+            if (!extension.empty() && model.version == extension) return &model;
+            if (!chosen || chosen->template_id != root || chosen->version < model.version) chosen = &model;
+        }
+        if (chosen) return chosen;
+    }
+    return chosen;
+}
+
+} // namespace healthdoc::cda
