@@ -19,7 +19,7 @@ struct Focus {
 };
 
 // Largest sequence the engine builds (ranges, paths, concatenations): past it HDXP0001.
-inline constexpr std::size_t k_max_sequence = 10'000'000;
+inline constexpr std::size_t k_max_sequence = 1'000'000;
 
 class Evaluator {
 public:

@@ -4,6 +4,8 @@
 // positional predicates ([1], [last()]) mean what they mean in a path.
 #include "xpath/evaluator.hpp"
 
+#include <unordered_map>
+
 namespace healthdoc::xpath {
 
 namespace detail {
@@ -127,36 +129,67 @@ pugi::xpath_node parent_of(const pugi::xpath_node& node) {
     return p ? pugi::xpath_node(p) : pugi::xpath_node();
 }
 
-// The pattern with its predicates ignored: cheap node tests only. Most nodes fail here, before
-// any predicate is evaluated.
-bool structure_matches(const CompiledPattern::Alternative& alt, std::size_t k, const pugi::xpath_node& node,
-                       IndexLookup& index) {
-    const auto& step = alt.steps[k];
-    if (!test_matches(step, node, index)) return false;
-    pugi::xpath_node up = parent_of(node);
-    if (k == 0) {
-        if (!alt.anchored || step.descendant) return true;
-        return up && kind_of(up) == NodeKind::document;
-    }
-    if (!step.descendant) return up && structure_matches(alt, k - 1, up, index);
-    for (; up; up = parent_of(up))
-        if (structure_matches(alt, k - 1, up, index)) return true;
-    return false;
-}
+// Matches one alternative right to left. With `//` separators the same (step, node) question
+// comes back for every descendant, so answers are memoised: at most one evaluation per step and
+// node, and the climb over ancestors is iterative (documents may be deeper than the stack).
+class Matcher {
+public:
+    Matcher(const CompiledPattern::Alternative& alt, Evaluator& ev, bool predicates)
+        : m_alt(alt), m_ev(ev), m_predicates(predicates) {}
 
-bool match_from(const CompiledPattern::Alternative& alt, std::size_t k, const pugi::xpath_node& node, Evaluator& ev) {
-    const auto& step = alt.steps[k];
-    if (!step_matches(step, node, ev)) return false;
-    pugi::xpath_node up = parent_of(node);
-    if (k == 0) {
-        if (!alt.anchored || step.descendant) return true;
-        return up && kind_of(up) == NodeKind::document;
+    bool match(std::size_t k, const pugi::xpath_node& node) {
+        const auto& step = m_alt.steps[k];
+        if (!(m_predicates ? step_matches(step, node, m_ev) : test_matches(step, node, m_ev.index()))) return false;
+        pugi::xpath_node up = parent_of(node);
+        if (k == 0) {
+            if (!m_alt.anchored || step.descendant) return true;
+            return up && kind_of(up) == NodeKind::document;
+        }
+        if (!up) return false;
+        if (!step.descendant) return match(k - 1, up);
+        return self_or_ancestor_matches(k - 1, up);
     }
-    if (!step.descendant) return up && match_from(alt, k - 1, up, ev);
-    for (; up; up = parent_of(up))
-        if (match_from(alt, k - 1, up, ev)) return true;
-    return false;
-}
+
+private:
+    using Key = std::pair<std::size_t, const void*>;
+    struct KeyHash {
+        std::size_t operator()(const Key& key) const noexcept {
+            return std::hash<const void*>()(key.second) ^ (key.first * 0x9E3779B97F4A7C15ull);
+        }
+    };
+
+    bool memo_match(std::size_t k, const pugi::xpath_node& node) {
+        auto [it, inserted] = m_match.try_emplace(Key{k, identity(node)}, false);
+        if (inserted) it->second = match(k, node);
+        return it->second;
+    }
+
+    // Whether `node` or one of its ancestors matches step k.
+    bool self_or_ancestor_matches(std::size_t k, pugi::xpath_node node) {
+        std::vector<const void*> visited;
+        bool result = false;
+        for (; node; node = parent_of(node)) {
+            auto known = m_climb.find(Key{k, identity(node)});
+            if (known != m_climb.end()) {
+                result = known->second;
+                break;
+            }
+            visited.push_back(identity(node));
+            if (memo_match(k, node)) {
+                result = true;
+                break;
+            }
+        }
+        for (const void* id : visited) m_climb[Key{k, id}] = result;
+        return result;
+    }
+
+    const CompiledPattern::Alternative& m_alt;
+    Evaluator& m_ev;
+    bool m_predicates;
+    std::unordered_map<Key, bool, KeyHash> m_match;
+    std::unordered_map<Key, bool, KeyHash> m_climb;
+};
 
 } // namespace
 
@@ -197,8 +230,9 @@ bool Pattern::matches(const pugi::xpath_node& node, const DynamicContext& contex
             if (kind_of(node) == NodeKind::document) return true;
             continue;
         }
+        // Node tests first (cheap, most nodes fail there), predicates only for the survivors.
         std::size_t last = alt.steps.size() - 1;
-        if (structure_matches(alt, last, node, ev.index()) && match_from(alt, last, node, ev)) return true;
+        if (Matcher(alt, ev, false).match(last, node) && Matcher(alt, ev, true).match(last, node)) return true;
     }
     return false;
 }
