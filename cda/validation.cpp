@@ -1,5 +1,6 @@
 #include "cda/validation.hpp"
 
+#include "cda/rule_overlap.hpp"
 #include "cda/schematron_layer.hpp"
 
 #include "cda/cisis/header_rules.hpp"
@@ -165,6 +166,8 @@ formats::DocumentReport Validator::finish(Prepared& p) const {
             if (p.report.diagnostics.has_at_least(formats::Severity::fatal)) break;
             if (layer->applies_to(p.detection.format)) layer->run(input, p.report.diagnostics);
         }
+        if (m_settings.cisis_header_rules && m_settings.official_rules)
+            p.report.diagnostics = merge_overlapping_findings(p.report.diagnostics);
     }
     p.report.seconds = p.seconds + std::chrono::duration<double>(Clock::now() - started).count();
     return std::move(p.report);

@@ -257,7 +257,8 @@ private:
     // Reports, once per cause, that checks could not be evaluated.
     void not_evaluated(const xpath::Error& error, const formats::Location& where, std::size_t checks) {
         m_result.not_evaluated += checks;
-        std::string cause = error.code + ": " + error.what();
+        std::string what = error.what();
+        std::string cause = what.rfind(error.code, 0) == 0 ? what : error.code + ": " + what;
         if (!m_causes.insert(cause).second) return;
         m_result.problems.report(Severity::warning, "cda.schematron.not-evaluated",
                                  "checks that need it were not evaluated: " + cause, where);

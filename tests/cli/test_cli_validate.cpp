@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
 
 using healthdoc::test::read_file;
 using healthdoc::test::run_healthdoc;
@@ -285,5 +286,51 @@ TEST_CASE("cli::validate_schema_refusals") {
             run_healthdoc({"validate", "--schemas", dir.path().string(), (dir / "ok.xml").string()}, "", {k_no_rules});
         CHECK(r.exit_code == 2);
         CHECK(r.err.find("no CDA schema") != std::string::npos);
+    }
+}
+
+TEST_CASE("cli::validate_official_rules") {
+    auto kit = REQUIRE_SHARED(k_kit);
+    auto mutated = REQUIRE_SHARED("reference/cda/ans-reference-verdicts/mutated");
+    if (!kit || !mutated) return;
+    auto document = (*mutated / "LDL-EES_2022.01__no-realm.xml").string();
+    SUBCASE("--rules official: the kit's header layer finds the missing realmCode, natively") {
+        auto r = run_healthdoc({"validate", "--rules", "official", "--rules-pack", kit->string(), "--schemas",
+                                schema_option(*kit), "--format", "json", document},
+                               "", {k_no_rules});
+        CHECK(r.exit_code == 1);
+        auto report = nlohmann::json::parse(r.out);
+        std::set<std::string> errors;
+        for (const auto& d : report["documents"][0]["diagnostics"])
+            if (d["severity"] == "error")
+                errors.insert(d["rule"].get<std::string>() + " " + d["message"].get<std::string>());
+        CHECK(errors.size() == 1);
+        CHECK(errors.begin()->find("schematron.StructurationMinimale.") == 0);
+        CHECK(errors.begin()->find("realmCode[@code = 'FR'] is required") != std::string::npos);
+        // The kit lacks one value-set file its header layer reads: said once, the rest runs.
+        CHECK(r.out.find("voc-1.2.250.1.213.1.1.5.471-DYNAMIC.xml") != std::string::npos);
+    }
+    SUBCASE("--rules all: the built-in finding stays, with the official id beside it") {
+        auto r = run_healthdoc({"validate", "--rules-pack", kit->string(), "--schemas", schema_option(*kit), document},
+                               "", {k_no_rules});
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find(":34:1: error: ClinicalDocument must contain realmCode with @code 'FR' (also "
+                         "schematron.StructurationMinimale.") != std::string::npos);
+        CHECK(r.out.find("realmCode[@code = 'FR'] is required") == std::string::npos);
+    }
+    SUBCASE("--schematron FILE on any XML, with --phase") {
+        TempDir dir;
+        write_file(dir / "rules.sch", R"(<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">
+  <ns prefix="h" uri="urn:example"/>
+  <phase id="strict"><active pattern="p"/></phase>
+  <pattern id="p"><rule context="h:item"><assert test="@n castable as xs:integer" role="warning">item n must be an integer, found '<value-of select="@n"/>'</assert></rule></pattern>
+</schema>)");
+        write_file(dir / "data.xml", "<list xmlns=\"urn:example\">\n  <item n=\"1\"/>\n  <item n=\"x\"/>\n</list>\n");
+        auto r = run_healthdoc({"validate", "--rules", "none", "--schematron", (dir / "rules.sch").string(), "--phase",
+                                "strict", (dir / "data.xml").string()},
+                               "", {k_no_rules});
+        CHECK(r.exit_code == 0); // a warning only
+        CHECK(r.out.find("data.xml:3:3: warning: item n must be an integer, found 'x' [schematron.rules.p]") !=
+              std::string::npos);
     }
 }
