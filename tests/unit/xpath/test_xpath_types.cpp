@@ -110,3 +110,30 @@ TEST_CASE("xpath::numeric promotion and canonical forms") {
     CHECK(str("-0e0") == "-0");
     CHECK(str("xs:float('3.4028235E38')") == "3.4028235E38");
 }
+
+TEST_CASE("xpath::decimal edge cases") {
+    CHECK(str("12345678901234567890.123456789 + 0.000000001") == "12345678901234567890.12345679");
+    CHECK(str("-1.5 + 1.5") == "0");
+    CHECK(str("0.3 - 0.1 = 0.2") == "true");
+    CHECK(str("1 div 8") == "0.125");
+    CHECK(str("2 div 3") == "0.666666666666666666");
+    CHECK(str("-7.5 idiv 2") == "-3");
+    CHECK(str("7.5 mod 2") == "1.5");
+    CHECK(str("-7.5 mod 2") == "-1.5");
+    CHECK(str("floor(-0.5)") == "-1");
+    CHECK(str("ceiling(-0.5)") == "0");
+    CHECK(str("round(-0.5)") == "0");
+    CHECK(str("abs(-0.001)") == "0.001");
+    CHECK(str("xs:decimal('0001.2300')") == "1.23");
+    CHECK(str("xs:decimal('-.5')") == "-0.5");
+    CHECK(str("xs:decimal('5.')") == "5");
+    CHECK(error("xs:decimal('.')") == "FORG0001");
+    CHECK(error("99999999999999999999.5 * 99999999999999999999.5") == "FOAR0002");
+    CHECK(error("1.5 div 0") == "FOAR0001");
+    CHECK(str("1.5 div 0e0") == "INF");
+    CHECK(str("xs:integer(12345678901.9)") == "12345678901");
+    CHECK(error("xs:integer(99999999999999999999.0)") == "FOCA0003");
+    CHECK(str("0.1 * 3 eq 0.3") == "true");
+    CHECK(str("(1.0, 1, 1e0, xs:float(1)) = 1") == "true");
+    CHECK(str("1.1 lt 1.10000000000000000001") == "true");
+}
