@@ -77,6 +77,50 @@ bool indexed_descendants(const NodeTest& test, const pugi::xpath_node& node, Ind
     return true;
 }
 
+// A name test resolved against one document: the namespace as the index's id, so each candidate
+// costs a local-name comparison and, only when it matches, one lookup.
+struct ResolvedName {
+    const NodeTest& test;
+    const DocumentIndex::Data& data;
+    std::uint32_t ns;
+    ResolvedName(const NodeTest& t, IndexLookup& index, const pugi::xml_node& any_node_of_document)
+        : test(t), data(index.of_root(any_node_of_document.root())), ns(t.any_uri ? 0 : data.uri_id(t.uri)) {}
+    bool impossible() const { return !test.any_uri && ns == DocumentIndex::Data::unknown_uri; }
+    bool matches(const char* qualified, const void* identity) const {
+        if (!test.any_local && local_part(qualified) != test.local) return false;
+        if (test.any_uri) return true;
+        auto it = data.info.find(identity);
+        return it != data.info.end() && it->second.ns == ns;
+    }
+};
+
+// child::name, the commonest step, without the generic per-node machinery.
+void named_children(const NodeTest& test, const pugi::xml_node& n, IndexLookup& index,
+                    std::vector<pugi::xpath_node>& out) {
+    ResolvedName name(test, index, n);
+    if (name.impossible()) return;
+    for (auto c = n.first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_element && name.matches(c.name(), c.internal_object())) out.emplace_back(c);
+}
+
+void named_attributes(const NodeTest& test, const pugi::xml_node& n, IndexLookup& index,
+                      std::vector<pugi::xpath_node>& out) {
+    auto a = n.first_attribute();
+    if (!a) return;
+    ResolvedName name(test, index, n);
+    if (name.impossible()) return;
+    for (; a; a = a.next_attribute()) {
+        const char* q = a.name();
+        if (is_namespace_decl(q)) continue;
+        // Unprefixed attributes are in no namespace: no lookup needed for them.
+        if (!test.any_uri && std::strchr(q, ':') == nullptr) {
+            if (name.ns == 0 && (test.any_local || test.local == q)) out.emplace_back(a, n);
+            continue;
+        }
+        if (name.matches(q, a.internal_object())) out.emplace_back(a, n);
+    }
+}
+
 } // namespace
 
 bool matches_test(const NodeTest& test, const pugi::xpath_node& node, Axis axis, IndexLookup& index) {
@@ -106,11 +150,13 @@ void walk_axis(Axis axis, const NodeTest& test, const pugi::xpath_node& node, In
     switch (axis) {
     case Axis::child:
         if (is_attribute) return;
+        if (test.kind == NodeTest::Kind::name) return named_children(test, n, index, out);
         for (auto c = n.first_child(); c; c = c.next_sibling())
             if (is_child_kind(c)) sink.node(c);
         return;
     case Axis::attribute:
         if (is_attribute || n.type() != pugi::node_element) return;
+        if (test.kind == NodeTest::Kind::name) return named_attributes(test, n, index, out);
         for (auto a = n.first_attribute(); a; a = a.next_attribute()) {
             if (is_namespace_decl(a.name())) continue;
             pugi::xpath_node x(a, n);

@@ -98,8 +98,21 @@ const pugi::xpath_node& Evaluator::context_node(const Focus& focus, const Expr& 
     return focus.item->node();
 }
 
+namespace {
+
+// Axes whose results from one node never contain a node and its ancestor.
+bool keeps_unrelated(Axis axis) {
+    return axis == Axis::child || axis == Axis::attribute || axis == Axis::self || axis == Axis::parent ||
+           axis == Axis::following_sibling || axis == Axis::preceding_sibling;
+}
+
+} // namespace
+
 Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
     std::vector<pugi::xpath_node> nodes;
+    // `flat`: nodes are in document order, distinct, and none is an ancestor of another. Then
+    // child and attribute steps give results already in document order: no sort needed.
+    bool flat = true;
     std::size_t first = 0;
     const Expr& head = *expr.kids[0];
     if (head.op == Op::root) {
@@ -108,6 +121,7 @@ Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
     } else if (head.op == Op::step) {
         eval_step(head, context_node(focus, head), nodes);
         if (is_reverse(head.axis)) std::reverse(nodes.begin(), nodes.end());
+        flat = keeps_unrelated(head.axis);
         first = 1;
     }
     if (first == 0) {
@@ -116,6 +130,7 @@ Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
             throw Error("XPTY0019", "a path step other than the last returned atomic values", head.offset);
         for (auto& item : s) nodes.push_back(item.node());
         m_index.sort_unique(nodes);
+        flat = nodes.size() < 2;
         first = 1;
     }
     for (std::size_t i = first; i < expr.kids.size(); ++i) {
@@ -125,10 +140,14 @@ Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
             std::vector<pugi::xpath_node> out;
             for (const auto& n : nodes) eval_step(step, n, out);
             check_size(out.size());
-            if (nodes.size() > 1)
+            // Children (attributes, self) of unrelated nodes in order are unrelated and in order.
+            bool downward = step.axis == Axis::child || step.axis == Axis::attribute || step.axis == Axis::self;
+            bool ordered_by_construction = flat && downward;
+            if (nodes.size() > 1 && !ordered_by_construction)
                 m_index.sort_unique(out);
-            else if (is_reverse(step.axis))
+            else if (nodes.size() == 1 && is_reverse(step.axis))
                 std::reverse(out.begin(), out.end());
+            flat = nodes.size() == 1 ? keeps_unrelated(step.axis) : flat && downward;
             nodes.swap(out);
             continue;
         }
@@ -151,6 +170,7 @@ Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
         nodes.clear();
         for (auto& item : out) nodes.push_back(item.node());
         m_index.sort_unique(nodes);
+        flat = nodes.size() < 2;
     }
     return Sequence(nodes.begin(), nodes.end());
 }

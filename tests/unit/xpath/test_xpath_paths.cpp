@@ -183,3 +183,19 @@ TEST_CASE("xpath::// with predicates: positions count among siblings, not in the
     CHECK(r.str("count(//a//e)") == "4");
     CHECK(r.str("//a[e/@n = 4]//e[1]/@n") == "3");
 }
+
+TEST_CASE("xpath::multi-step paths keep document order without duplicates") {
+    auto doc = parse("<r><a id='1'><b id='2'><c id='3'/></b><c id='4'/></a><a id='5'><c id='6'/></a></r>");
+    Run r(&doc);
+    CHECK(r.str("//c/../@id") == "1 2 5");
+    CHECK(r.str("string-join(//c/parent::*/@id, ' ')") == "1 2 5");
+    CHECK(r.str("string-join((//c/..)/@id, ' ')") == "1 2 5");
+    CHECK(r.str("string-join(//c/../../@id, ' ')") == "1");
+    CHECK(r.str("string-join(/r/a/following-sibling::*/@id, ' ')") == "5");
+    CHECK(r.str("string-join(//c/ancestor::*/@id, ' ')") == "1 2 5");
+    CHECK(r.str("string-join(//b/following::*/@id, ' ')") == "4 5 6");
+    CHECK(r.str("string-join(/r/a/*/@id, ' ')") == "2 4 6");
+    CHECK(r.str("string-join(/r/a//*/@id, ' ')") == "2 3 4 6");
+    CHECK(r.str("string-join(/r/a/descendant-or-self::*/c/@id, ' ')") == "3 4 6");
+    CHECK(r.str("string-join(//*[@id = (3, 4)]/../c/@id, ' ')") == "3 4");
+}
