@@ -54,6 +54,20 @@ private:
 void run_schematron(const schematron::CompiledSchema& compiled, const std::string& layer, const LayerInput& input,
                     xpath::DocumentProvider& documents, OncePerRun& once, formats::Diagnostics& out) {
     auto result = compiled.run(*input.xml, &documents);
+    const schematron::Schema& schema = compiled.schema();
+    // The ids of the sch:diagnostics a finding's check names (a finding carries their texts, in
+    // the same order): its check is the one written where the finding says, in its pattern.
+    auto diagnostic_ids = [&schema](const schematron::Finding& finding) -> const std::vector<std::string>* {
+        for (const auto& pattern : schema.patterns) {
+            if (pattern.id != finding.pattern) continue;
+            for (const auto& rule : pattern.rules)
+                for (const auto& check : rule.checks)
+                    if (check.where.file == finding.written_at.file && check.where.line == finding.written_at.line &&
+                        check.where.column == finding.written_at.column && check.test == finding.test)
+                        return &check.diagnostics;
+        }
+        return nullptr;
+    };
     for (const auto& finding : result.findings) {
         std::string id = !finding.id.empty() ? finding.id : !finding.pattern.empty() ? finding.pattern : "unnamed";
         std::string message = finding.message;
@@ -61,7 +75,28 @@ void run_schematron(const schematron::CompiledSchema& compiled, const std::strin
             if (!diagnostic.empty()) message += " [" + diagnostic + "]";
         auto location = input.xml->location_of(finding.node);
         location.path = finding.location;
-        out.report(severity_of(finding.role), "schematron." + layer + "." + id, message, location);
+        formats::Diagnostic diagnostic{severity_of(finding.role), "schematron." + layer + "." + id, message, location};
+        // What SVRL reports about the check (formats/render_svrl.hpp).
+        formats::RuleCheck check;
+        check.kind = finding.is_report ? formats::RuleCheck::Kind::report : formats::RuleCheck::Kind::assertion;
+        check.expression = finding.test;
+        check.id = finding.id;
+        check.role = finding.role;
+        check.flag = finding.flag;
+        check.see = finding.see;
+        check.group = finding.pattern;
+        if (message != finding.message) check.message = finding.message;
+        if (!finding.diagnostics.empty()) {
+            const auto* ids = diagnostic_ids(finding);
+            for (std::size_t i = 0; i < finding.diagnostics.size(); ++i)
+                check.notes.emplace_back(ids && i < ids->size() ? (*ids)[i] : "", finding.diagnostics[i]);
+        }
+        check.rule_set = layer;
+        check.rule_set_title = schema.title;
+        check.rule_set_version = schema.schema_version;
+        check.phase = compiled.phase();
+        diagnostic.check = std::move(check);
+        out.report(std::move(diagnostic));
     }
     once.report(result.problems, out);
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace healthdoc::formats {
@@ -21,10 +22,29 @@ std::optional<Severity> parse_severity(std::string_view name);
 
 // Where a finding is. Zero line/column means unknown (renderers then omit them, never "0:0").
 struct Location {
-    std::string file;      // as the user named it, "-" for stdin; may be empty
-    std::size_t line = 0;  // 1-based
-    std::size_t column = 0;// 1-based, in characters
-    std::string path;      // XPath for XML, FHIRPath-style for FHIR; may be empty
+    std::string file;       // as the user named it, "-" for stdin; may be empty
+    std::size_t line = 0;   // 1-based
+    std::size_t column = 0; // 1-based, in characters
+    std::string path;       // XPath for XML, FHIRPath-style for FHIR; may be empty
+};
+
+// How a finding came out of a check written in a rule language (an assertion or a report with a
+// test expression, grouped in a rule set such as a schema), for renderers that report checks as
+// written (SVRL). Strings are "" when the rule set does not give them.
+struct RuleCheck {
+    // assertion: the finding is that `expression` does not hold; report: that it holds.
+    enum class Kind { assertion, report };
+    Kind kind = Kind::assertion;
+    std::string expression;          // the test as written
+    std::string id, role, flag, see; // the check's own attributes as written
+    std::string group;               // the id of the group (pattern) the check is written in
+    // The check's own message, when Diagnostic::message adds the notes to it ("" = the same).
+    std::string message;
+    // Further messages the check names (its diagnostics), as (id, text), in order.
+    std::vector<std::pair<std::string, std::string>> notes;
+    // The rule set the check belongs to: the run's name for it, its title and version as
+    // written, and the phase (subset) run.
+    std::string rule_set, rule_set_title, rule_set_version, phase;
 };
 
 // One finding. `rule` is stable and greppable: <module>.<area>.<kebab-name>.
@@ -34,6 +54,7 @@ struct Diagnostic {
     std::string rule;
     std::string message;
     Location location;
+    std::optional<RuleCheck> check = std::nullopt; // set only for findings of rule-language checks
 };
 
 // Collects the findings of one document in the order they were reported.
