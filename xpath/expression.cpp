@@ -7,7 +7,7 @@
 namespace healthdoc::xpath {
 
 Error::Error(std::string code_, const std::string& message, std::size_t offset_)
-    : std::runtime_error(code_ + ": " + message), code(std::move(code_)), offset(offset_) {}
+    : ::healthdoc::Error(code_ + ": " + message), code(std::move(code_)), offset(offset_) {}
 
 Expression Expression::compile(std::string_view text, const StaticContext& context) {
     Expression e;

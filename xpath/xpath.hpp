@@ -15,6 +15,7 @@
 //   bool ok = e.test(dc);                            // throws xpath::Error
 #pragma once
 
+#include "formats/errors.hpp"
 #include "xpath/value.hpp"
 
 #include <pugixml.hpp>
@@ -40,8 +41,9 @@ namespace healthdoc::xpath {
 // FORG0001 cast, FOAR0001 division by zero, FODC0002 document not found, FORX0002 bad regex...)
 // or HDXP0001 for the engine's own resource limits (nesting depth, sequence or range size, regex
 // time) and HDXP0002 for features left out. `offset` is the byte offset in the expression text
-// where the problem was found (static errors), or no_offset.
-class Error : public std::runtime_error {
+// where the problem was found (static errors), or no_offset. A healthdoc::Error, so one that
+// escapes reaches the CLI's single catch with its message.
+class Error : public ::healthdoc::Error {
 public:
     static constexpr std::size_t no_offset = static_cast<std::size_t>(-1);
     Error(std::string code_, const std::string& message, std::size_t offset_ = no_offset);
