@@ -80,3 +80,42 @@ TEST_CASE("xpath::logic, conditionals and bindings") {
     CHECK(str("(1, (2, 3), ())") == "1 2 3");
     CHECK(error("('a', 'b') and true()") == "FORG0006");
 }
+
+TEST_CASE("xpath::external variables") {
+    StaticContext sc = cda_context();
+    sc.variables = {"a", "b", "unused"};
+    auto e = Expression::compile("for $x in $a return $x + $b + count($a)", sc);
+    CHECK(e.variables_used() == std::vector<std::string>{"a", "b"});
+    Variables vars{{"a", {Atomic::integer(1), Atomic::integer(2)}}, {"b", {Atomic::integer(10)}}};
+    DynamicContext dc;
+    dc.variables = &vars;
+    CHECK(e.evaluate_string(dc) == "13 14");
+    Variables missing{{"a", {}}};
+    dc.variables = &missing;
+    CHECK(e.evaluate_string(dc) == ""); // $a empty: $b never read
+    auto f = Expression::compile("$b", sc);
+    try {
+        f.evaluate(dc);
+        FAIL("expected XPDY0002");
+    } catch (const Error& error) {
+        CHECK(error.code == "XPDY0002");
+    }
+    // A local variable hides an external one of the same name.
+    CHECK(Expression::compile("for $b in (5, 6) return $b", sc).evaluate_string(dc) == "5 6");
+    // Nodes of another document held in a variable.
+    auto values = parse(R"(<ValueSet xmlns="urn:ihe:iti:svs:2008"><Concept code="A"/><Concept code="B"/></ValueSet>)");
+    Variables with_doc{{"a", {pugi::xpath_node(values.xml->dom())}}, {"b", {Atomic::string("B")}}};
+    dc.variables = &with_doc;
+    sc.namespaces["svs"] = "urn:ihe:iti:svs:2008";
+    CHECK(Expression::compile("count($a//svs:Concept[@code = $b])", sc).evaluate_string(dc) == "1");
+    CHECK(Expression::compile("exists($a//svs:Concept[@code = 'Z'])", sc).evaluate_string(dc) == "false");
+}
+
+TEST_CASE("xpath::string values of sequences") {
+    auto doc = parse("<r><a>x<b>y</b></a><c v='1'/></r>");
+    Run r(&doc);
+    CHECK(string_value(r.eval("/r/a, /r/c/@v, 2.50, true()")) == "xy 1 2.5 true");
+    CHECK(effective_boolean_value(r.eval("/r/a")));
+    CHECK_FALSE(effective_boolean_value(r.eval("()")));
+    CHECK_THROWS_AS(effective_boolean_value(r.eval("(1, 2)")), Error);
+}
