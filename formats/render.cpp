@@ -5,6 +5,7 @@
 #include "formats/render_junit.hpp"
 #include "formats/render_operationoutcome.hpp"
 #include "formats/render_sarif.hpp"
+#include "formats/render_svrl.hpp"
 #include "formats/render_text.hpp"
 
 namespace healthdoc::formats {
@@ -15,6 +16,7 @@ std::optional<OutputFormat> parse_output_format(std::string_view name) {
     if (name == "operationoutcome") return OutputFormat::operationoutcome;
     if (name == "junit") return OutputFormat::junit;
     if (name == "sarif") return OutputFormat::sarif;
+    if (name == "svrl") return OutputFormat::svrl;
     return std::nullopt;
 }
 
@@ -25,6 +27,7 @@ std::string_view to_string(OutputFormat format) {
     case OutputFormat::operationoutcome: return "operationoutcome";
     case OutputFormat::junit: return "junit";
     case OutputFormat::sarif: return "sarif";
+    case OutputFormat::svrl: return "svrl";
     }
     return "text";
 }
@@ -36,6 +39,7 @@ void render(const RunReport& run, OutputFormat format, const RenderOptions& opti
     case OutputFormat::operationoutcome: render_operationoutcome(run, options, out); return;
     case OutputFormat::junit: render_junit(run, options, out); return;
     case OutputFormat::sarif: render_sarif(run, options, out); return;
+    case OutputFormat::svrl: render_svrl(run, options, out); return;
     }
 }
 

@@ -1,12 +1,13 @@
-// Renderers: turn a RunReport into text, JSON, FHIR OperationOutcome, JUnit XML or SARIF.
+// Renderers: turn a RunReport into text, JSON, FHIR OperationOutcome, JUnit XML, SARIF or SVRL.
 // They only format; they never decide exit codes or read files. One file per renderer
-// (render_text, render_json, render_operationoutcome, render_junit, render_sarif); the
-// shared helpers are in render_common.hpp.
+// (render_text, render_json, render_operationoutcome, render_junit, render_sarif,
+// render_svrl); the shared helpers are in render_common.hpp.
 //
-// Every renderer fills a finding's missing location.file with its document's file, and
-// omits what is unknown (a zero line or column is never printed). Text is sanitised
-// (invalid UTF-8 and control characters replaced) so a finding stays on one line and bad
-// input cannot drive the terminal; JSON output replaces invalid UTF-8 with U+FFFD.
+// Every renderer but SVRL (which groups findings by document) fills a finding's missing
+// location.file with its document's file, and all omit what is unknown (a zero line or column
+// is never printed). Text is sanitised (invalid UTF-8 and control characters replaced) so a
+// finding stays on one line and bad input cannot drive the terminal; JSON output replaces
+// invalid UTF-8 with U+FFFD.
 #pragma once
 
 #include "formats/report.hpp"
@@ -18,9 +19,9 @@
 
 namespace healthdoc::formats {
 
-enum class OutputFormat { text, json, operationoutcome, junit, sarif };
+enum class OutputFormat { text, json, operationoutcome, junit, sarif, svrl };
 
-// Parses "text", "json", "operationoutcome", "junit", "sarif"; std::nullopt otherwise.
+// Parses "text", "json", "operationoutcome", "junit", "sarif", "svrl"; std::nullopt otherwise.
 std::optional<OutputFormat> parse_output_format(std::string_view name);
 std::string_view to_string(OutputFormat format);
 

@@ -4,6 +4,36 @@
 
 namespace healthdoc::formats {
 
+namespace {
+
+// The members of `check` that are set; "kind" always.
+nlohmann::ordered_json check_to_json(const RuleCheck& check) {
+    nlohmann::ordered_json item;
+    item["kind"] = check.kind == RuleCheck::Kind::report ? "report" : "assertion";
+    auto add = [&item](const char* key, const std::string& value) {
+        if (!value.empty()) item[key] = value;
+    };
+    add("expression", check.expression);
+    add("id", check.id);
+    add("role", check.role);
+    add("flag", check.flag);
+    add("see", check.see);
+    add("group", check.group);
+    add("message", check.message);
+    if (!check.notes.empty()) {
+        auto notes = nlohmann::ordered_json::array();
+        for (const auto& [id, text] : check.notes) notes.push_back({{"id", id}, {"text", text}});
+        item["notes"] = std::move(notes);
+    }
+    add("rule_set", check.rule_set);
+    add("rule_set_title", check.rule_set_title);
+    add("rule_set_version", check.rule_set_version);
+    add("phase", check.phase);
+    return item;
+}
+
+} // namespace
+
 nlohmann::ordered_json diagnostic_to_json(const Diagnostic& diagnostic, std::string_view fallback_file) {
     nlohmann::ordered_json item;
     item["severity"] = to_string(diagnostic.severity);
@@ -17,6 +47,7 @@ nlohmann::ordered_json diagnostic_to_json(const Diagnostic& diagnostic, std::str
     if (where.column > 0) location["column"] = where.column;
     if (!where.path.empty()) location["path"] = where.path;
     if (!location.empty()) item["location"] = std::move(location);
+    if (diagnostic.check) item["check"] = check_to_json(*diagnostic.check);
     return item;
 }
 

@@ -11,7 +11,10 @@ namespace healthdoc::formats {
 
 // One finding as {"severity","rule","message","location":{"file","line","column","path"}};
 // unknown location parts (empty strings, zero numbers) are left out, and "location" itself
-// when nothing is known. `fallback_file` stands in for an empty location.file.
+// when nothing is known. `fallback_file` stands in for an empty location.file. A finding of a
+// rule-language check also has "check": {"kind" ("assertion"/"report"), then those of
+// "expression","id","role","flag","see","group","message","notes":[{"id","text"}],"rule_set",
+// "rule_set_title","rule_set_version","phase" that are set}; other findings have no "check".
 nlohmann::ordered_json diagnostic_to_json(const Diagnostic& diagnostic, std::string_view fallback_file = {});
 
 // The run as {"tool":{"name","version"},"command","documents":[{"file","kind","valid",
