@@ -1,6 +1,7 @@
 #include "cda/schematron/engine_data.hpp"
 #include "cda/schematron/loader.hpp"
 
+#include <regex>
 #include <utility>
 
 namespace healthdoc::cda::schematron {
@@ -39,7 +40,9 @@ public:
             auto compiled_rule = compile_rule(rule);
             if (!compiled_rule) continue;
             std::size_t index = compiled.rules.size();
-            if (const auto& names = compiled_rule->context.element_names())
+            if (auto root = template_of(rule.context); !root.empty())
+                compiled.by_template[root].push_back(index);
+            else if (const auto& names = compiled_rule->context.element_names())
                 for (const auto& name : *names) compiled.by_name[name].push_back(index);
             else
                 compiled.any_node.push_back(index);
@@ -50,6 +53,18 @@ public:
     }
 
 private:
+    // The OID of a `*[p:templateId/@root = 'OID']` context whose prefix is the HL7 v3 namespace,
+    // else "".
+    std::string template_of(const std::string& context) const {
+        static const std::regex k_form(
+            R"(^\s*\*\s*\[\s*([A-Za-z_][\w.-]*):templateId\s*/\s*@root\s*=\s*(["'])([0-9.]+)\2\s*\]\s*$)");
+        std::smatch match;
+        if (!std::regex_match(context, match, k_form)) return {};
+        auto prefix = m_context.namespaces.find(match[1].str());
+        if (prefix == m_context.namespaces.end() || prefix->second != "urn:hl7-org:v3") return {};
+        return match[3].str();
+    }
+
     void report(const xpath::Error& error, const std::string& what, const std::string& text,
                 const formats::Location& where) {
         m_out.report(Severity::error, "cda.schematron.compile-error",

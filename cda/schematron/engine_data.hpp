@@ -44,6 +44,9 @@ struct CompiledPattern {
     // and those that may match any node; a node is tried against the merge of both.
     std::map<xpath::Pattern::Name, std::vector<std::size_t>> by_name;
     std::vector<std::size_t> any_node;
+    // Rules whose context is `*[p:templateId/@root = 'OID']` (p bound to the HL7 v3 namespace),
+    // the form most CDA schematron rules take: tried only on elements declaring that template.
+    std::map<std::string, std::vector<std::size_t>, std::less<>> by_template;
 };
 
 struct CompiledSchemaData {

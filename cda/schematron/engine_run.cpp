@@ -29,6 +29,7 @@ std::string folded(std::string_view text) {
 struct DocumentElements {
     std::vector<pugi::xml_node> nodes;
     std::vector<xpath::Pattern::Name> names;
+    std::vector<std::vector<std::string_view>> template_roots; // roots of HL7 v3 templateId children
 
     explicit DocumentElements(const formats::XmlDocument& document) {
         pugi::xml_node node = document.dom().first_child();
@@ -37,6 +38,13 @@ struct DocumentElements {
                 nodes.push_back(node);
                 names.push_back({formats::XmlDocument::namespace_uri(node),
                                  std::string(formats::XmlDocument::local_name(node.name()))});
+                std::vector<std::string_view> roots;
+                for (auto child : node.children())
+                    if (child.type() == pugi::node_element &&
+                        formats::XmlDocument::local_name(child.name()) == "templateId" &&
+                        formats::XmlDocument::namespace_uri(child) == "urn:hl7-org:v3")
+                        if (auto root = child.attribute("root")) roots.emplace_back(root.value());
+                template_roots.push_back(std::move(roots));
             }
             if (node.first_child() && node.type() == pugi::node_element) {
                 node = node.first_child();
@@ -62,32 +70,34 @@ public:
         pugi::xpath_node root(m_document.dom());
         for (const auto& pattern : m_data.patterns) {
             m_pattern = &pattern;
-            visit(pattern, root, nullptr);
+            visit(pattern, root, nullptr, nullptr);
             for (std::size_t i = 0; i < elements.nodes.size(); ++i)
-                visit(pattern, pugi::xpath_node(elements.nodes[i]), &elements.names[i]);
+                visit(pattern, pugi::xpath_node(elements.nodes[i]), &elements.names[i], &elements.template_roots[i]);
         }
     }
 
 private:
     enum class State { unknown, evaluating, ready, failed };
 
-    // The first rule of `pattern` whose context matches `node`, fired.
-    void visit(const CompiledPattern& pattern, const pugi::xpath_node& node, const xpath::Pattern::Name* name) {
-        static const std::vector<std::size_t> k_none;
-        const std::vector<std::size_t>* named = &k_none;
+    // The first rule of `pattern` whose context matches `node`, fired. Only the rules that can
+    // match it are tried, in schema order: those for its name, those for the templates it
+    // declares, and those that may match anything.
+    void visit(const CompiledPattern& pattern, const pugi::xpath_node& node, const xpath::Pattern::Name* name,
+               const std::vector<std::string_view>* template_roots) {
+        m_candidates.assign(pattern.any_node.begin(), pattern.any_node.end());
         if (name)
-            if (auto found = pattern.by_name.find(*name); found != pattern.by_name.end()) named = &found->second;
-        const auto& any = pattern.any_node;
-        std::size_t i = 0, j = 0;
+            if (auto found = pattern.by_name.find(*name); found != pattern.by_name.end())
+                m_candidates.insert(m_candidates.end(), found->second.begin(), found->second.end());
+        if (template_roots && !pattern.by_template.empty())
+            for (auto root : *template_roots)
+                if (auto found = pattern.by_template.find(root); found != pattern.by_template.end())
+                    m_candidates.insert(m_candidates.end(), found->second.begin(), found->second.end());
+        if (m_candidates.empty()) return;
+        std::sort(m_candidates.begin(), m_candidates.end());
         xpath::DynamicContext context = m_context;
         context.item = node;
         context.current = node;
-        while (i < named->size() || j < any.size()) {
-            std::size_t index;
-            if (j >= any.size() || (i < named->size() && (*named)[i] < any[j]))
-                index = (*named)[i++];
-            else
-                index = any[j++];
+        for (std::size_t index : m_candidates) {
             const auto& rule = pattern.rules[index];
             bool matches = false;
             try {
@@ -277,6 +287,7 @@ private:
     pugi::xpath_node m_node;
     bool m_in_global = false;
     std::set<std::string> m_causes;
+    std::vector<std::size_t> m_candidates; // rules tried on the node being visited
 };
 
 } // namespace
