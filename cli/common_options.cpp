@@ -5,17 +5,23 @@
 
 #include <iostream>
 #include <sstream>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace healthdoc::cli {
 
 void add_report_options(CLI::App& command, ReportOptions& options, bool with_warnings_as_errors) {
+    std::vector<std::string> names = {"text", "json", "operationoutcome", "junit", "sarif"};
+    // SVRL reports Schematron findings: only validate runs Schematron.
+    if (command.get_name() == "validate") names.emplace_back("svrl");
     command.add_option("--format", options.format, "Report format")
-        ->check(CLI::IsMember({"text", "json", "operationoutcome", "junit", "sarif"}))
+        ->check(CLI::IsMember(names))
         ->capture_default_str();
     command.add_option("-o,--output", options.output, "Write the report to FILE instead of standard output");
     if (with_warnings_as_errors)
-        command.add_flag("--warnings-as-errors", options.warnings_as_errors, "Count warnings as errors for the exit code");
+        command.add_flag("--warnings-as-errors", options.warnings_as_errors,
+                         "Count warnings as errors for the exit code");
 }
 
 bool use_color(const std::string& color_option, bool to_terminal) {
@@ -37,7 +43,8 @@ int finish_run(const formats::RunReport& run, const ReportOptions& report, const
     formats::RenderOptions render_options;
     render_options.tool_version = HEALTHDOC_VERSION;
     if (report.output.empty() || report.output == "-") {
-        render_options.color = format == formats::OutputFormat::text && use_color(global.color, ::isatty(STDOUT_FILENO));
+        render_options.color =
+            format == formats::OutputFormat::text && use_color(global.color, ::isatty(STDOUT_FILENO));
         formats::render(run, format, render_options, std::cout);
         std::cout.flush();
     } else {
