@@ -1,6 +1,7 @@
 #include "cda/schematron/engine_data.hpp"
 #include "cda/schematron/loader.hpp"
 
+#include <optional>
 #include <regex>
 #include <utility>
 
@@ -42,6 +43,8 @@ public:
             std::size_t index = compiled.rules.size();
             if (auto root = template_of(rule.context); !root.empty())
                 compiled.by_template[root].push_back(index);
+            else if (auto parent = parent_of(rule.context))
+                compiled.by_parent[*parent].push_back(index);
             else if (const auto& names = compiled_rule->context.element_names())
                 for (const auto& name : *names) compiled.by_name[name].push_back(index);
             else
@@ -63,6 +66,51 @@ private:
         auto prefix = m_context.namespaces.find(match[1].str());
         if (prefix == m_context.namespaces.end() || prefix->second != "urn:hl7-org:v3") return {};
         return match[3].str();
+    }
+
+    // For a context whose last step is `*` (with predicates) reached by `/` from a step naming an
+    // element (`p:name`, with predicates), that element's expanded name: the node must be its
+    // child. std::nullopt for any other form.
+    std::optional<xpath::Pattern::Name> parent_of(const std::string& context) const {
+        // The top-level '/' separators (outside predicates and string literals).
+        std::vector<std::size_t> slashes;
+        int depth = 0;
+        char quote = 0;
+        for (std::size_t i = 0; i < context.size(); ++i) {
+            char c = context[i];
+            if (quote) {
+                if (c == quote) quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '[' || c == '(') {
+                ++depth;
+            } else if (c == ']' || c == ')') {
+                --depth;
+            } else if (c == '|' && depth == 0) {
+                return std::nullopt; // a union
+            } else if (c == '/' && depth == 0) {
+                slashes.push_back(i);
+            }
+        }
+        if (depth != 0 || quote || slashes.size() < 2) return std::nullopt;
+        std::size_t last = slashes.back(), before = slashes[slashes.size() - 2];
+        if (last == before + 1 || context[last - 1] == '/') return std::nullopt; // `//`: any ancestor
+        auto trimmed = [](std::string text) {
+            auto start = text.find_first_not_of(" \t\r\n");
+            auto end = text.find_last_not_of(" \t\r\n");
+            return start == std::string::npos ? std::string() : text.substr(start, end - start + 1);
+        };
+        std::string step = trimmed(context.substr(last + 1));
+        if (step.empty() || step[0] != '*' || (step.size() > 1 && step[1] != '[' && step[1] != ' '))
+            return std::nullopt;
+        std::string parent = trimmed(context.substr(before + 1, last - before - 1));
+        parent = trimmed(parent.substr(0, parent.find('[')));
+        static const std::regex k_qname(R"(^([A-Za-z_][\w.-]*):([A-Za-z_][\w.-]*)$)");
+        std::smatch match;
+        if (!std::regex_match(parent, match, k_qname)) return std::nullopt;
+        auto uri = m_context.namespaces.find(match[1].str());
+        if (uri == m_context.namespaces.end()) return std::nullopt;
+        return xpath::Pattern::Name{uri->second, match[2].str()};
     }
 
     void report(const xpath::Error& error, const std::string& what, const std::string& text,

@@ -47,6 +47,9 @@ struct CompiledPattern {
     // Rules whose context is `*[p:templateId/@root = 'OID']` (p bound to the HL7 v3 namespace),
     // the form most CDA schematron rules take: tried only on elements declaring that template.
     std::map<std::string, std::vector<std::size_t>, std::less<>> by_template;
+    // Rules whose context is `.../p:name[...]/*[...]` (any child of a named element, the form of
+    // the ANS header's closed-template rules): tried only on children of such an element.
+    std::map<xpath::Pattern::Name, std::vector<std::size_t>> by_parent;
 };
 
 struct CompiledSchemaData {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 #include <utility>
 
 namespace healthdoc::cda::schematron {
@@ -30,8 +31,10 @@ struct DocumentElements {
     std::vector<pugi::xml_node> nodes;
     std::vector<xpath::Pattern::Name> names;
     std::vector<std::vector<std::string_view>> template_roots; // roots of HL7 v3 templateId children
+    std::vector<std::size_t> parents;                          // index of each element's parent element, or npos
 
     explicit DocumentElements(const formats::XmlDocument& document) {
+        std::unordered_map<const void*, std::size_t> index_of;
         pugi::xml_node node = document.dom().first_child();
         while (node) {
             if (node.type() == pugi::node_element) {
@@ -45,6 +48,11 @@ struct DocumentElements {
                         formats::XmlDocument::namespace_uri(child) == "urn:hl7-org:v3")
                         if (auto root = child.attribute("root")) roots.emplace_back(root.value());
                 template_roots.push_back(std::move(roots));
+                parents.push_back(std::string::npos);
+                if (auto parent = node.parent(); parent.type() == pugi::node_element)
+                    if (auto at = index_of.find(parent.internal_object()); at != index_of.end())
+                        parents.back() = at->second;
+                index_of.emplace(node.internal_object(), nodes.size() - 1);
             }
             if (node.first_child() && node.type() == pugi::node_element) {
                 node = node.first_child();
@@ -70,9 +78,12 @@ public:
         pugi::xpath_node root(m_document.dom());
         for (const auto& pattern : m_data.patterns) {
             m_pattern = &pattern;
-            visit(pattern, root, nullptr, nullptr);
-            for (std::size_t i = 0; i < elements.nodes.size(); ++i)
-                visit(pattern, pugi::xpath_node(elements.nodes[i]), &elements.names[i], &elements.template_roots[i]);
+            visit(pattern, root, nullptr, nullptr, nullptr);
+            for (std::size_t i = 0; i < elements.nodes.size(); ++i) {
+                std::size_t parent = elements.parents[i];
+                visit(pattern, pugi::xpath_node(elements.nodes[i]), &elements.names[i], &elements.template_roots[i],
+                      parent == std::string::npos ? nullptr : &elements.names[parent]);
+            }
         }
     }
 
@@ -83,7 +94,7 @@ private:
     // match it are tried, in schema order: those for its name, those for the templates it
     // declares, and those that may match anything.
     void visit(const CompiledPattern& pattern, const pugi::xpath_node& node, const xpath::Pattern::Name* name,
-               const std::vector<std::string_view>* template_roots) {
+               const std::vector<std::string_view>* template_roots, const xpath::Pattern::Name* parent) {
         m_candidates.assign(pattern.any_node.begin(), pattern.any_node.end());
         if (name)
             if (auto found = pattern.by_name.find(*name); found != pattern.by_name.end())
@@ -92,6 +103,9 @@ private:
             for (auto root : *template_roots)
                 if (auto found = pattern.by_template.find(root); found != pattern.by_template.end())
                     m_candidates.insert(m_candidates.end(), found->second.begin(), found->second.end());
+        if (parent)
+            if (auto found = pattern.by_parent.find(*parent); found != pattern.by_parent.end())
+                m_candidates.insert(m_candidates.end(), found->second.begin(), found->second.end());
         if (m_candidates.empty()) return;
         std::sort(m_candidates.begin(), m_candidates.end());
         xpath::DynamicContext context = m_context;
