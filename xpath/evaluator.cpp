@@ -176,6 +176,7 @@ Sequence Evaluator::eval_path(const Expr& expr, const Focus& focus) {
 }
 
 void Evaluator::eval_step(const Expr& step, const pugi::xpath_node& node, std::vector<pugi::xpath_node>& out) {
+    if (step.axis == Axis::descendant && !step.kids.empty() && eval_keyed_descendants(step, node, out)) return;
     std::size_t start = out.size();
     walk_axis(step.axis, step.test, node, m_index, out);
     if (!step.kids.empty()) {

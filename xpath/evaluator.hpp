@@ -45,6 +45,8 @@ public:
 private:
     Sequence eval_path(const Expr& expr, const Focus& focus);
     void eval_step(const Expr& step, const pugi::xpath_node& node, std::vector<pugi::xpath_node>& out);
+    // descendant::x[@a = $key ...] through a value index; false when the step does not qualify.
+    bool eval_keyed_descendants(const Expr& step, const pugi::xpath_node& node, std::vector<pugi::xpath_node>& out);
     void apply_predicates(const Expr& owner, std::size_t first, Sequence& items);
     Sequence eval_binding(const Expr& expr, const Focus& focus);
     bool eval_quantified(const Expr& expr, const Focus& focus, std::size_t clause);

@@ -5,7 +5,9 @@
 #include "xpath/xpath.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +35,24 @@ struct DocumentIndex::Data {
         key += local;
         return key;
     }
+
+    // Elements of one name by the value of one attribute or of their text children, built on
+    // first use (value-set lookups: doc($vs)//svs:Concept[@code = $code]) and then read-only.
+    struct ValueIndex {
+        std::unordered_map<std::string, std::vector<pugi::xml_node>> elements; // in document order
+    };
+    const ValueIndex& value_index(const std::string& key, const std::function<void(ValueIndex&)>& build) const {
+        std::lock_guard lock(values_mutex);
+        auto& slot = values[key];
+        if (!slot) {
+            auto index = std::make_unique<ValueIndex>();
+            build(*index);
+            slot = std::move(index);
+        }
+        return *slot;
+    }
+    mutable std::mutex values_mutex;
+    mutable std::unordered_map<std::string, std::unique_ptr<const ValueIndex>> values;
 
     static constexpr std::uint32_t unknown_uri = 0xffffffffu;
     std::uint32_t uri_id(const std::string& uri) const {

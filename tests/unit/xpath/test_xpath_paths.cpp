@@ -199,3 +199,32 @@ TEST_CASE("xpath::multi-step paths keep document order without duplicates") {
     CHECK(r.str("string-join(/r/a/descendant-or-self::*/c/@id, ' ')") == "3 4 6");
     CHECK(r.str("string-join(//*[@id = (3, 4)]/../c/@id, ' ')") == "3 4");
 }
+
+TEST_CASE("xpath::value lookups (descendant::x[@a = $key]) give the plain evaluation's result") {
+    auto doc =
+        parse(R"(<vs xmlns:s="urn:s"><g id="1"><s:Concept code="A" sys="1"/><s:Concept code="B" sys="1"/></g>)"
+              R"(<g id="2"><s:Concept code="A" sys="2"/><s:Concept code="10" sys="2"/><n>x</n><n>y<i/>x</n></g></vs>)");
+    Run r(&doc);
+    r.sc.namespaces["s"] = "urn:s";
+    r.vars = {{"c", {Atomic::string("A")}},
+              {"s", {Atomic::string("2")}},
+              {"many", {Atomic::string("B"), Atomic::untyped("A")}},
+              {"num", {Atomic::integer(10)}},
+              {"none", {}}};
+    CHECK(r.str("count(//s:Concept[@code = $c])") == "2");
+    CHECK(r.str("//s:Concept[@code = $c and @sys = $s]/@sys") == "2");
+    CHECK(r.str("//s:Concept[@sys = $s][@code = $c]/@sys") == "2");
+    CHECK(r.str("//s:Concept[$c = @code]/@sys") == "1 2");
+    CHECK(r.str("//s:Concept[@code = $many]/@code") == "A B A");     // document order, no duplicates
+    CHECK(r.error("//s:Concept[@code = $num]/@code") == "FORG0001"); // numeric key: "A" is no number
+    CHECK(r.str("//s:Concept[@code = '010']/@code") == "");
+    CHECK(r.str("//s:Concept[@sys = '2'][@code != 'A'][@code = 10.0]/@code") == "10");
+    CHECK(r.str("count(//s:Concept[@code = $none])") == "0");
+    CHECK(r.str("count(//s:Concept[@code = concat('', 'A')])") == "2");
+    CHECK(r.str("count(/vs/g[@id = '2']//s:Concept[@code = $c])") == "1"); // only inside the subtree
+    CHECK(r.str("count(//n[text() = 'x'])") == "2");                       // any text child
+    CHECK(r.str("count(//n[text() = 'y'])") == "1");
+    CHECK(r.str("count(//s:Concept[@nope = $c])") == "0");
+    CHECK(r.str("count(//s:Concept[@code = //n[1]])") == "0"); // key from the document: not indexed, same result
+    for (int i = 0; i < 3; ++i) CHECK(r.str("count(//s:Concept[@code = $c])") == "2"); // index reused
+}
