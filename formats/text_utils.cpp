@@ -52,4 +52,19 @@ std::string utc_now(const char* format) {
 
 std::string utc_timestamp_now() { return utc_now("%Y-%m-%dT%H:%M:%SZ"); }
 
+std::string normalize_space(std::string_view text) {
+    std::string out;
+    bool pending = false;
+    for (char c : text) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            pending = !out.empty();
+            continue;
+        }
+        if (pending) out += ' ';
+        pending = false;
+        out += c;
+    }
+    return out;
+}
+
 } // namespace healthdoc::formats

@@ -16,6 +16,10 @@ std::string percent_encode(const std::string& text);
 // `text` without leading and trailing blanks (space, tab, CR, LF).
 std::string trim(std::string_view text);
 
+// XPath normalize-space(): runs of XML white space (space, tab, CR, LF) become one space, and
+// none is left at either end.
+std::string normalize_space(std::string_view text);
+
 // The current time as UTC in a strftime `format` (e.g. "%Y%m%d%H%M%S" for an XDS DTM).
 std::string utc_now(const char* format);
 

@@ -1,4 +1,5 @@
 // fn: string functions (F&O 7), counting characters as code points; regex functions on ICU.
+#include "formats/text_utils.hpp"
 #include "xpath/atomic_ops.hpp"
 #include "xpath/functions.hpp"
 #include "xpath/regex.hpp"
@@ -105,18 +106,7 @@ Sequence fn_string_length(Evaluator& ev, const Focus& f, Args& a, const Expr& ca
 
 Sequence fn_normalize_space(Evaluator& ev, const Focus& f, Args& a, const Expr& call) {
     std::string s = a.empty() ? context_string(f, call) : str(ev, a, 0, call);
-    std::string out;
-    bool pending = false;
-    for (char c : s) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            pending = !out.empty();
-            continue;
-        }
-        if (pending) out += ' ';
-        pending = false;
-        out += c;
-    }
-    return single(Atomic::string(std::move(out)));
+    return single(Atomic::string(formats::normalize_space(s)));
 }
 
 Sequence fn_translate(Evaluator& ev, const Focus&, Args& a, const Expr& call) {

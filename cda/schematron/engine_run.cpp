@@ -1,4 +1,5 @@
 #include "cda/schematron/engine_data.hpp"
+#include "formats/text_utils.hpp"
 
 #include <algorithm>
 #include <set>
@@ -9,21 +10,6 @@ namespace healthdoc::cda::schematron {
 namespace {
 
 using formats::Severity;
-
-std::string folded(std::string_view text) {
-    std::string out;
-    bool space = false;
-    for (char c : text) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) out += ' ';
-        space = false;
-        out += c;
-    }
-    return out;
-}
 
 // The elements of a document in document order with their expanded names, walked once per run
 // and shared by every pattern.
@@ -203,7 +189,7 @@ private:
                 not_evaluated(error, {}, 0);
             }
         }
-        return folded(text);
+        return formats::normalize_space(text);
     }
 
     // Makes the variables `names` bound, evaluating lets on first use; false when one of them

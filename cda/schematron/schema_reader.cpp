@@ -23,22 +23,6 @@ constexpr std::string_view k_xslt_namespace = "http://www.w3.org/1999/XSL/Transf
 
 std::string attribute(const pugi::xml_node& node, const char* name) { return node.attribute(name).value(); }
 
-// XPath normalize-space(): titles are for display, their line breaks are layout.
-std::string normalize_space(std::string_view text) {
-    std::string out;
-    bool blank = false;
-    for (char c : text) {
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            blank = !out.empty();
-            continue;
-        }
-        if (blank) out += ' ';
-        blank = false;
-        out += c;
-    }
-    return out;
-}
-
 // The text of every text and CDATA node below `node`, in document order.
 std::string inner_text(const pugi::xml_node& node) {
     std::string out;
@@ -248,7 +232,7 @@ void Reader::schema_child(const SourceFile& file, const pugi::xml_node& node) {
     if (name.empty()) {
         foreign(file, node);
     } else if (name == "title") {
-        if (schema.title.empty()) schema.title = normalize_space(inner_text(node));
+        if (schema.title.empty()) schema.title = formats::normalize_space(inner_text(node));
     } else if (name == "ns") {
         namespace_declaration(file, node);
     } else if (name == "let") {
@@ -315,7 +299,7 @@ std::optional<RawPattern> Reader::pattern(const SourceFile& file, const pugi::xm
         auto name = sch_name(n);
         if (name.empty()) return foreign(f, n);
         if (name == "title") {
-            if (pattern.title.empty()) pattern.title = normalize_space(inner_text(n));
+            if (pattern.title.empty()) pattern.title = formats::normalize_space(inner_text(n));
         } else if (name == "p") {
             // Documentation only.
         } else if (name == "param") {
