@@ -1,18 +1,16 @@
 #include "cda/schematron_layer.hpp"
 
+#include "cda/model_schematrons.hpp"
 #include "cda/schematron/engine.hpp"
 #include "cda/schematron/loader.hpp"
 #include "formats/errors.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
-#include <regex>
 #include <set>
-#include <sstream>
 
 namespace healthdoc::cda {
 namespace {
@@ -163,11 +161,7 @@ public:
             m_once.report(setup, out);
         }
         for (const auto& [name, compiled] : shared) run_schematron(*compiled, name, input, m_documents, m_once, out);
-        std::vector<std::pair<std::string, std::string>> template_ids;
-        for (auto id : input.clinical_document.children())
-            if (formats::XmlDocument::local_name(id.name()) == "templateId")
-                template_ids.emplace_back(id.attribute("root").value(), id.attribute("extension").value());
-        const ModelSchematron* model = choose_model(m_models, template_ids);
+        const ModelSchematron* model = choose_model(m_models, document_facts(input.clinical_document));
         if (!model) return;
         if (auto compiled = model_compiled(*model, out))
             run_schematron(*compiled, model->model, input, m_documents, m_once, out);
@@ -206,13 +200,6 @@ private:
     mutable OncePerRun m_once;
 };
 
-std::string read_text(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 } // namespace
 
 std::unique_ptr<ValidationLayer> make_schematron_layer(const fs::path& file, const std::string& phase,
@@ -226,53 +213,6 @@ std::unique_ptr<ValidationLayer> make_schematron_layer(const fs::path& file, con
 
 std::unique_ptr<ValidationLayer> make_official_layers(const RulesPack& pack, formats::Diagnostics&) {
     return std::make_unique<OfficialLayers>(pack.path / "schematrons");
-}
-
-std::vector<ModelSchematron> model_schematrons(const fs::path& schematrons) {
-    static const std::regex k_name(R"(CI-SIS_(.+)_(\d{4}\.\d{2})\.sch)");
-    static const std::regex k_entete_include(R"(href\s*=\s*["']([^"']*Entete[^"']*\.sch)["'])");
-    static const std::regex k_model_template(R"((1\.2\.250\.1\.213\.1\.1\.1\.\d+)['"])");
-    std::vector<ModelSchematron> models;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(schematrons, ec)) {
-        std::string name = entry.path().filename().string();
-        std::smatch match;
-        if (!std::regex_match(name, match, k_name)) continue;
-        ModelSchematron model{entry.path(), match[1], match[2], ""};
-        std::string text = read_text(entry.path());
-        for (std::sregex_iterator include(text.begin(), text.end(), k_entete_include), end; include != end; ++include) {
-            std::string header = read_text(schematrons / (*include)[1].str());
-            // The most cited CI-SIS template id other than the CI-SIS header's own.
-            std::map<std::string, int> cited;
-            for (std::sregex_iterator oid(header.begin(), header.end(), k_model_template), none; oid != none; ++oid)
-                if ((*oid)[1] != "1.2.250.1.213.1.1.1.1") ++cited[(*oid)[1]];
-            int best = 0;
-            for (const auto& [oid, count] : cited)
-                if (count > best) {
-                    best = count;
-                    model.template_id = oid;
-                }
-            if (!model.template_id.empty()) break;
-        }
-        if (!model.template_id.empty()) models.push_back(std::move(model));
-    }
-    std::sort(models.begin(), models.end(),
-              [](const ModelSchematron& a, const ModelSchematron& b) { return a.file < b.file; });
-    return models;
-}
-
-const ModelSchematron* choose_model(const std::vector<ModelSchematron>& models,
-                                    const std::vector<std::pair<std::string, std::string>>& template_ids) {
-    const ModelSchematron* chosen = nullptr;
-    for (const auto& [root, extension] : template_ids) {
-        for (const auto& model : models) {
-            if (model.template_id != root) continue;
-            if (!extension.empty() && model.version == extension) return &model;
-            if (!chosen || chosen->template_id != root || chosen->version < model.version) chosen = &model;
-        }
-        if (chosen) return chosen;
-    }
-    return chosen;
 }
 
 } // namespace healthdoc::cda

@@ -1,7 +1,7 @@
 // Validation layers that run Schematron natively: one given file (`validate --schematron FILE`,
 // on any XML), or the official stack of an installed ANS CI-SIS pack on CDA documents: its IHE,
 // terminology, content-model, header (structuration minimale) and ANS-model layers, then the
-// document's own model schematron chosen from its template ids.
+// document's own model schematron chosen from its header (cda/model_schematrons.hpp).
 // Findings become diagnostics: rule `schematron.<assert id>` (or `schematron.<pattern id>` when
 // the assert has none, as in the ANS packs), severity from the role (error, warning, info; an
 // assert without a role is an error), the message with its values, the failing node's line:col
@@ -28,23 +28,5 @@ std::unique_ptr<ValidationLayer> make_schematron_layer(const std::filesystem::pa
 // compiled on a background thread started here; model schematrons when a document first needs
 // one.
 std::unique_ptr<ValidationLayer> make_official_layers(const RulesPack& pack, formats::Diagnostics& setup);
-
-// A model schematron of an ANS pack and the model template id its header part requires.
-struct ModelSchematron {
-    std::filesystem::path file;
-    std::string model;       // "BIO-CR-BIO"
-    std::string version;     // "2024.01"
-    std::string template_id; // "1.2.250.1.213.1.1.1.55"
-};
-
-// The pack's model schematrons (schematrons/CI-SIS_<model>_<version>.sch), each with the
-// template id its Entete part checks (read from the included header schematron), sorted by file.
-std::vector<ModelSchematron> model_schematrons(const std::filesystem::path& schematrons);
-
-// The model schematron for a document whose ClinicalDocument/templateId elements are
-// `template_ids` (root, extension): one whose template id the document declares; among versions,
-// the one whose version is the templateId's extension, else the latest. nullptr when none.
-const ModelSchematron* choose_model(const std::vector<ModelSchematron>& models,
-                                    const std::vector<std::pair<std::string, std::string>>& template_ids);
 
 } // namespace healthdoc::cda
