@@ -1,0 +1,78 @@
+// A FHIR resource read from JSON or XML, in the form every FHIR part of healthdoc works on:
+// the FHIR JSON tree (nlohmann::json) plus what nlohmann::json cannot hold: where each value was
+// written (line:col in the JSON or XML text) and the text of each decimal as written ("1.50",
+// "1e3"), so that validation messages cite the source and conversions keep precision.
+#pragma once
+
+#include "fhir/fhirpath/type_provider.hpp"
+#include "formats/diagnostic.hpp"
+#include "formats/json_document.hpp"
+#include "formats/source_text.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace healthdoc::fhir {
+
+struct TextPosition {
+    std::uint32_t line = 0;   // 1-based; 0 = unknown
+    std::uint32_t column = 0; // 1-based, in characters
+};
+
+// Side tables keyed by the address of a value inside a finished tree. Addresses of values in
+// a nlohmann::json tree stay valid while the tree is neither modified nor destroyed (moving
+// the root moves only the root itself), so FhirJson keeps its root in place.
+class JsonSourceMap {
+public:
+    void set_position(const nlohmann::json& value, TextPosition position) { m_positions[&value] = position; }
+    void set_decimal_text(const nlohmann::json& number, std::string text) { m_decimals[&number] = std::move(text); }
+    // Where `value` starts (for an object member: its value); std::nullopt when unknown.
+    std::optional<TextPosition> position(const nlohmann::json& value) const {
+        auto found = m_positions.find(&value);
+        return found == m_positions.end() ? std::nullopt : std::optional<TextPosition>(found->second);
+    }
+    // The number as written, for numbers written with a fraction or an exponent or beyond the
+    // 64-bit integer range ("1.50", "1e400"); nullptr otherwise (the integer value is exact).
+    const std::string* decimal_text(const nlohmann::json& number) const {
+        auto found = m_decimals.find(&number);
+        return found == m_decimals.end() ? nullptr : &found->second;
+    }
+    bool empty() const noexcept { return m_positions.empty() && m_decimals.empty(); }
+
+private:
+    std::unordered_map<const nlohmann::json*, TextPosition> m_positions;
+    std::unordered_map<const nlohmann::json*, std::string> m_decimals;
+};
+
+// A parsed FHIR resource. Not movable (the side tables point into `root`): hold it by pointer.
+struct FhirJson {
+    nlohmann::json root;
+    JsonSourceMap map;
+    FhirJson() = default;
+    FhirJson(const FhirJson&) = delete;
+    FhirJson& operator=(const FhirJson&) = delete;
+};
+
+// Reads FHIR JSON (UTF-8, or UTF-16 with a BOM) with positions for every value and decimals as
+// written. Problems of the JSON itself are reported with line:col and stable rule ids:
+//   fatal  json.syntax.invalid, json.limits.too-large, json.limits.too-deep,
+//          json.encoding.invalid-utf8 (the document cannot be read on: returns nullptr);
+//   error  fhir.json.duplicate-key (the first occurrence is kept),
+//          fhir.json.number-out-of-range (a number no double can hold: kept as text).
+// Never throws for bad input; never recurses deeper than limits.max_depth.
+std::unique_ptr<FhirJson> read_fhir_json(const formats::SourceText& source, formats::Diagnostics& diagnostics,
+                                         const formats::JsonLimits& limits = {});
+
+// FHIR JSON text of `resource`: two-space indentation, "resourceType" first, then members in
+// the order of the type's definition when `types` is given (else alphabetical), decimals as
+// written when `map` has their text.
+std::string write_fhir_json(const nlohmann::json& resource, const JsonSourceMap* map,
+                            const fhirpath::TypeProvider* types);
+
+} // namespace healthdoc::fhir
