@@ -18,6 +18,10 @@
 #include <string_view>
 #include <vector>
 
+namespace healthdoc::fhir {
+struct FhirJson;
+}
+
 namespace healthdoc::cda {
 
 // Where definitions come from and which layers to run. Empty optionals mean "find it the
@@ -47,6 +51,8 @@ struct LayerInput {
     const formats::XmlDocument* xml = nullptr;
     const nlohmann::json* json = nullptr;
     pugi::xml_node clinical_document;
+    // FHIR JSON inputs read with positions and decimals as written (`json` is its root).
+    const fhir::FhirJson* fhir = nullptr;
 };
 
 // One check of the pipeline. Implementations are immutable once built: run() is called from
