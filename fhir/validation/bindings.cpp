@@ -1,0 +1,104 @@
+// Bindings: codes of code, Coding, CodeableConcept, Quantity, string and uri values checked
+// against the bound value set (required: error, extensible and preferred: warning), and codes
+// of complete code systems checked against the system wherever they appear. A value set that
+// cannot be expanded offline is reported once per run as information, never as an error.
+#include "fhir/validation/run.hpp"
+
+namespace healthdoc::fhir::validation {
+
+using formats::Severity;
+using nlohmann::json;
+
+namespace {
+
+std::string member(const json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+struct Outcome {
+    Membership membership = Membership::unknown;
+    std::string reason;
+    std::string code;
+};
+
+Outcome check_one(const Run& run, const std::string& value_set, const std::string& system, const std::string& code) {
+    CodeCheck check = run.terminology.check(value_set, system, code);
+    return {check.membership, check.reason, code};
+}
+
+void report_unknown(Run& run, const std::string& value_set, const std::string& reason, const Item& item) {
+    if (!run.once.first("not-expandable|" + value_set)) return;
+    run.report(Severity::information, "fhir.terminology.not-expandable",
+               reason.empty()
+                   ? "The value set " + value_set + " cannot be expanded offline; codes bound to it were not checked."
+                   : reason,
+               item.path, item.anchor);
+}
+
+} // namespace
+
+void check_binding(Run& run, const ElementDef& element, const Item& item) {
+    const Binding& binding = *element.binding;
+    if (binding.strength != "required" && binding.strength != "extensible" && binding.strength != "preferred") return;
+    const std::string& type = item.type;
+    std::vector<Outcome> outcomes;
+    if (type == "code" || type == "string" || type == "uri") {
+        if (!item.value || !item.value->is_string()) return;
+        outcomes.push_back(check_one(run, binding.value_set, "", item.value->get<std::string>()));
+    } else if (type == "Coding" || type == "Quantity") {
+        if (!item.value || !item.value->is_object()) return;
+        const std::string code = member(*item.value, "code");
+        if (code.empty()) return;
+        outcomes.push_back(check_one(run, binding.value_set, member(*item.value, "system"), code));
+    } else if (type == "CodeableConcept") {
+        if (!item.value || !item.value->is_object()) return;
+        auto codings = item.value->find("coding");
+        if (codings != item.value->end() && codings->is_array())
+            for (const auto& coding : *codings) {
+                if (!coding.is_object()) continue;
+                const std::string code = member(coding, "code");
+                if (!code.empty())
+                    outcomes.push_back(check_one(run, binding.value_set, member(coding, "system"), code));
+            }
+        if (outcomes.empty()) return; // text only: nothing to check offline
+    } else {
+        return;
+    }
+    bool any_member = false, any_unknown = false;
+    std::string reason;
+    for (const auto& o : outcomes) {
+        if (o.membership == Membership::member) any_member = true;
+        if (o.membership == Membership::unknown) {
+            any_unknown = true;
+            reason = o.reason;
+        }
+    }
+    if (any_member) return;
+    if (any_unknown) {
+        report_unknown(run, binding.value_set, reason, item);
+        return;
+    }
+    const std::string codes = outcomes.size() == 1 ? "The code '" + outcomes.front().code + "'" : "None of the codes";
+    if (binding.strength == "required")
+        run.report(Severity::error, "fhir.binding.required",
+                   codes + " is not in the value set " + binding.value_set + ", which is required.", item.path,
+                   item.anchor);
+    else
+        run.report(Severity::warning, "fhir.binding." + binding.strength,
+                   codes + " is not in the value set " + binding.value_set + " (" + binding.strength + " binding).",
+                   item.path, item.anchor);
+}
+
+void check_coding_in_system(Run& run, const json& coding, const std::string& path) {
+    const std::string system = member(coding, "system");
+    const std::string code = member(coding, "code");
+    if (system.empty() || code.empty()) return;
+    CodeCheck check = run.terminology.check_in_system(system, code);
+    if (check.membership == Membership::not_member)
+        run.report(Severity::error, "fhir.terminology.unknown-code",
+                   "The code '" + code + "' is not defined by the code system " + system + ".", path + ".code",
+                   &coding);
+}
+
+} // namespace healthdoc::fhir::validation

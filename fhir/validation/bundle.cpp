@@ -1,0 +1,162 @@
+// Bundles and references: a fullUrl -> resource index built once per Bundle (no quadratic
+// look-ups), the first-entry rules of documents and messages, and each Reference resolved in
+// the bundle or among the contained resources, its target checked against the element's
+// target profiles.
+#include "fhir/validation/run.hpp"
+
+namespace healthdoc::fhir::validation {
+
+using formats::Severity;
+using nlohmann::json;
+
+namespace {
+
+std::string string_member(const json& object, const char* key) {
+    auto found = object.find(key);
+    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+// "http://x/fhir/Patient/1" -> "http://x/fhir/" (the base a relative reference resolves against).
+std::string base_of(const std::string& full_url) {
+    auto last = full_url.rfind('/');
+    if (last == std::string::npos || last == 0) return {};
+    auto previous = full_url.rfind('/', last - 1);
+    if (previous == std::string::npos) return {};
+    return full_url.substr(0, previous + 1);
+}
+
+bool looks_like_type_id(const std::string& reference) {
+    auto slash = reference.find('/');
+    return slash != std::string::npos && slash > 0 && reference.find("://") == std::string::npos &&
+           reference.rfind("urn:", 0) != 0 && reference[0] >= 'A' && reference[0] <= 'Z';
+}
+
+// The resource type a target profile requires.
+std::string type_of_profile(const Run& run, const std::string& url) {
+    const std::string core = "http://hl7.org/fhir/StructureDefinition/";
+    if (url.rfind(core, 0) == 0 && url.find('/', core.size()) == std::string::npos) {
+        std::string type = url.substr(core.size());
+        if (run.definitions.types().find_type(type)) return type;
+    }
+    auto profile = run.profiles.get(url);
+    return profile ? profile->type : std::string();
+}
+
+} // namespace
+
+const json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,
+                              const std::string& from_full_url) {
+    std::string ref = reference;
+    if (auto history = ref.find("/_history/"); history != std::string::npos) ref.resize(history);
+    if (auto found = index.by_full_url.find(ref); found != index.by_full_url.end()) return found->second;
+    if (!looks_like_type_id(ref)) return nullptr;
+    if (!from_full_url.empty() && from_full_url.rfind("urn:", 0) != 0) {
+        if (auto found = index.by_full_url.find(base_of(from_full_url) + ref); found != index.by_full_url.end())
+            return found->second;
+    }
+    auto candidates = index.by_type_id.find(ref);
+    if (candidates == index.by_type_id.end() || candidates->second.empty()) return nullptr;
+    return candidates->second.front().second;
+}
+
+void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
+    auto index = std::make_unique<BundleIndex>();
+    index->bundle = &bundle;
+    index->type = string_member(bundle, "type");
+    auto entries = bundle.find("entry");
+    if (entries != bundle.end() && entries->is_array()) {
+        for (const auto& entry : *entries) {
+            if (!entry.is_object()) continue;
+            const std::string full_url = string_member(entry, "fullUrl");
+            auto resource = entry.find("resource");
+            if (resource == entry.end() || !resource->is_object()) continue;
+            if (!full_url.empty()) {
+                index->by_full_url.emplace(full_url, &*resource);
+                index->full_url_of.emplace(&*resource, full_url);
+            }
+            const std::string type = string_member(*resource, "resourceType");
+            const std::string id = string_member(*resource, "id");
+            if (!type.empty() && !id.empty()) index->by_type_id[type + "/" + id].push_back({full_url, &*resource});
+        }
+        auto first_type = [&]() -> std::string {
+            if (entries->empty() || !(*entries)[0].is_object()) return {};
+            auto r = (*entries)[0].find("resource");
+            return r != (*entries)[0].end() && r->is_object() ? string_member(*r, "resourceType") : std::string();
+        };
+        if (index->type == "document" && first_type() != "Composition")
+            run.report(Severity::error, "fhir.bundle.document-composition",
+                       "The first entry of a document bundle must be a Composition.", frame.path + ".entry[0]",
+                       &*entries);
+        if (index->type == "message" && first_type() != "MessageHeader")
+            run.report(Severity::error, "fhir.bundle.message-header",
+                       "The first entry of a message bundle must be a MessageHeader.", frame.path + ".entry[0]",
+                       &*entries);
+    } else if (index->type == "document") {
+        run.report(Severity::error, "fhir.bundle.document-composition",
+                   "A document bundle must start with a Composition entry.", frame.path, &bundle);
+    }
+    frame.bundle = &bundle;
+    frame.bundle_index = index.get();
+    run.bundles.push_back(std::move(index));
+}
+
+void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame) {
+    if (!item.value || !item.value->is_object()) return;
+    const std::string reference = string_member(*item.value, "reference");
+    if (reference.empty()) return;
+    const json* target = nullptr;
+    bool searched = false;
+    if (reference[0] == '#') {
+        searched = true;
+        const json* container = frame.root;
+        if (reference == "#") {
+            target = container;
+        } else if (container) {
+            if (auto contained = container->find("contained"); contained != container->end() && contained->is_array())
+                for (const auto& r : *contained)
+                    if (r.is_object() && string_member(r, "id") == reference.substr(1)) target = &r;
+        }
+        if (!target) {
+            run.report(Severity::error, "fhir.reference.contained-not-found",
+                       "The reference '" + reference + "' names no contained resource.", item.path, item.anchor);
+            return;
+        }
+    } else if (frame.bundle_index) {
+        const BundleIndex& index = *frame.bundle_index;
+        std::string from;
+        if (auto f = index.full_url_of.find(frame.root); f != index.full_url_of.end()) from = f->second;
+        target = resolve_in_bundle(index, reference, from);
+        searched = true;
+        if (!target && (reference.rfind("urn:uuid:", 0) == 0 || reference.rfind("urn:oid:", 0) == 0))
+            run.report(Severity::error, "fhir.reference.not-resolved",
+                       "The reference '" + reference + "' is not found in the bundle.", item.path, item.anchor);
+    }
+    (void)searched;
+    std::vector<std::string> allowed;
+    for (const auto& t : element.types)
+        if (t.code == "Reference")
+            for (const auto& p : t.target_profiles) allowed.push_back(p);
+    if (allowed.empty()) return;
+    std::string actual;
+    if (target)
+        actual = string_member(*target, "resourceType");
+    else if (looks_like_type_id(reference)) {
+        std::string ref = reference;
+        if (auto history = ref.find("/_history/"); history != std::string::npos) ref.resize(history);
+        auto slash = ref.rfind('/');
+        auto previous = slash == 0 ? std::string::npos : ref.rfind('/', slash - 1);
+        actual = ref.substr(previous == std::string::npos ? 0 : previous + 1,
+                            slash - (previous == std::string::npos ? 0 : previous + 1));
+        if (!run.definitions.types().find_type(actual)) return;
+    }
+    if (actual.empty()) return;
+    for (const auto& url : allowed) {
+        const std::string type = type_of_profile(run, url);
+        if (type.empty() || type == actual || type == "Resource") return;
+    }
+    run.report(Severity::error, "fhir.reference.wrong-target",
+               "The reference points to a " + actual + ", which " + element.path + " does not allow.", item.path,
+               item.anchor);
+}
+
+} // namespace healthdoc::fhir::validation

@@ -1,0 +1,113 @@
+// A StructureDefinition snapshot compiled once into the element tree the validator walks:
+// each element with its direct children, its slices, types, fixed/pattern values, binding and
+// parsed FHIRPath constraints. Compiled profiles are cached per URL by ProfileCache and shared
+// by every thread (immutable once built).
+#pragma once
+
+#include "fhir/definitions.hpp"
+#include "fhir/fhirpath/expression.hpp"
+#include "formats/diagnostic.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace healthdoc::fhir::validation {
+
+struct TypeRef {
+    std::string code;                         // "HumanName", "string", "Reference"
+    std::vector<std::string> profiles;        // type.profile
+    std::vector<std::string> target_profiles; // type.targetProfile
+};
+
+struct Constraint {
+    std::string key;
+    formats::Severity severity = formats::Severity::error;
+    std::string human;
+    std::string expression;
+    std::optional<fhirpath::Expression> compiled; // empty when the expression does not parse
+    std::string parse_error;
+};
+
+struct Binding {
+    std::string strength; // required, extensible, preferred, example
+    std::string value_set;
+};
+
+struct Discriminator {
+    std::string type; // value, pattern, type, exists, profile
+    std::string path;
+};
+
+struct Slicing {
+    std::vector<Discriminator> discriminators;
+    std::string rules = "open"; // closed, open, openAtEnd
+    bool ordered = false;
+};
+
+constexpr int unbounded = -1;
+
+struct ElementDef {
+    std::string id;
+    std::string path;
+    std::string name;       // last path segment without "[x]" ("value" for value[x])
+    std::string slice_name; // for slice entries
+    bool is_choice = false;
+    int min = 0;
+    int max = unbounded;
+    bool repeats = false; // the base definition allows more than one (JSON array)
+    bool is_modifier = false;
+    std::vector<TypeRef> types;
+    int content_reference = -1; // index of the element whose definition this one reuses
+    const nlohmann::json* fixed = nullptr;
+    const nlohmann::json* pattern = nullptr;
+    std::string fixed_type; // the suffix of fixed[x]/pattern[x] ("Coding", "Uri")
+    std::optional<Binding> binding;
+    std::vector<Constraint> constraints;
+    std::optional<Slicing> slicing;
+    std::vector<int> children; // direct children (not slice entries), in snapshot order
+    std::vector<int> slices;   // slice entries of this (sliced) element, in order
+};
+
+struct CompiledProfile {
+    std::string url;
+    std::string type;                 // the type constrained ("Patient", "Extension")
+    std::string kind;                 // resource, complex-type, primitive-type, logical
+    std::string derivation;           // specialization, constraint
+    std::vector<ElementDef> elements; // [0] is the root
+    const nlohmann::json* definition = nullptr;
+
+    const ElementDef& root() const { return elements.front(); }
+    // The child of `parent` named `json_name` as written in JSON ("valueQuantity" matches
+    // value[x] when Quantity is one of its types); -1 when none. `type` receives the type the
+    // name selects (for choice elements), else the element's single type code.
+    int child_named(const ElementDef& parent, std::string_view json_name, std::string& selected_type) const;
+};
+
+// Compiles `definition` (a StructureDefinition with a snapshot); nullptr when it has none.
+std::shared_ptr<const CompiledProfile> compile_profile(const nlohmann::json& definition);
+
+// Compiled profiles by URL or type name, compiled once; thread-safe.
+class ProfileCache {
+public:
+    explicit ProfileCache(const Definitions& definitions) : m_definitions(definitions) {}
+    // nullptr when unknown (or without snapshot).
+    std::shared_ptr<const CompiledProfile> get(std::string_view url_or_type) const;
+
+private:
+    const Definitions& m_definitions;
+    mutable std::mutex m_mutex;
+    mutable std::map<std::string, std::shared_ptr<const CompiledProfile>, std::less<>> m_profiles;
+};
+
+// The FHIR type named by a snapshot type code: System.String with the fhir-type extension
+// becomes that type, otherwise the code itself.
+std::string type_code_of(const nlohmann::json& type);
+
+} // namespace healthdoc::fhir::validation

@@ -1,0 +1,132 @@
+// The state of one validate() call and the steps of the instance walk, shared by the files of
+// fhir/validation/ (walker, invariants, bindings, slicing, extensions, bundles).
+#pragma once
+
+#include "fhir/definitions.hpp"
+#include "fhir/fhir_json.hpp"
+#include "fhir/fhirpath/fhirpath.hpp"
+#include "fhir/terminology.hpp"
+#include "fhir/validation/compiled_profile.hpp"
+#include "formats/diagnostic.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace healthdoc::fhir::validation {
+
+// What outlives one validate() call: reports made once per run (unknown profiles, value sets
+// that cannot be expanded, invariants that cannot be evaluated).
+struct RunOnce {
+    std::mutex mutex;
+    std::set<std::string> reported;
+    formats::Diagnostics diagnostics; // setup problems (unknown profiles)
+
+    // True the first time `key` is seen.
+    bool first(const std::string& key) {
+        std::lock_guard lock(mutex);
+        return reported.insert(key).second;
+    }
+};
+
+// The resource a value belongs to, for %resource, %rootResource and reference resolution.
+struct ResourceFrame {
+    const nlohmann::json* resource = nullptr; // nearest enclosing resource
+    const nlohmann::json* root = nullptr;     // nearest resource that is not a contained one
+    const nlohmann::json* bundle = nullptr;   // outermost resource (the Bundle, for resolve())
+    std::string path;                         // the resource's FHIRPath location
+    struct BundleIndex* bundle_index = nullptr;
+};
+
+// fullUrl -> entry resource, and Type/id -> entry resource, built once per Bundle.
+struct BundleIndex {
+    const nlohmann::json* bundle = nullptr;
+    std::string type;
+    std::unordered_map<std::string, const nlohmann::json*> by_full_url;
+    std::unordered_map<std::string, std::vector<std::pair<std::string, const nlohmann::json*>>>
+        by_type_id;                                                     // Type/id -> (fullUrl, resource)
+    std::unordered_map<const nlohmann::json*, std::string> full_url_of; // entry resource -> its fullUrl
+};
+
+struct Run {
+    const Definitions& definitions;
+    const Terminology& terminology;
+    const ProfileCache& profiles;
+    const fhirpath::Environment& environment;
+    RunOnce& once;
+    const FhirJson& document;
+    const std::string& file;
+    bool positions = true;
+    formats::Diagnostics& out;
+    std::unordered_set<std::string> seen; // rule|path|message already reported for this document
+    std::vector<std::unique_ptr<BundleIndex>> bundles;
+    int depth = 0;
+
+    // Reports once per document and location; `at` gives line:col when the map knows it.
+    void report(formats::Severity severity, const std::string& rule, const std::string& message,
+                const std::string& path, const nlohmann::json* at);
+};
+
+// One value to check against an element definition.
+struct Item {
+    const nlohmann::json* value = nullptr;  // the JSON value (nullptr when only "_name" exists)
+    const nlohmann::json* extras = nullptr; // the "_name" object of a primitive
+    std::string type;                       // its FHIR type
+    std::string path;                       // FHIRPath location
+    const nlohmann::json* anchor = nullptr; // where to report (value, else extras, else the parent)
+};
+
+// walker.cpp
+// Validates a resource (top level, contained, Bundle entry, Parameters.resource) against its
+// base definition, its meta.profile and `extra_profiles`.
+void validate_resource(Run& run, const nlohmann::json& resource, ResourceFrame frame,
+                       const std::vector<std::string>& extra_profiles);
+// Validates `item` against element `index` of `profile`.
+void validate_item(Run& run, const CompiledProfile& profile, int index, const Item& item, const ResourceFrame& frame);
+// Validates the members of the object `object` against the children of element `index` of `profile`.
+void validate_children(Run& run, const CompiledProfile& profile, int index, const nlohmann::json& object,
+                       const std::string& path, const ResourceFrame& frame, bool resource_root);
+
+// invariants.cpp
+// Evaluates `constraints` on the item; keys in `done` are skipped and added.
+void check_invariants(Run& run, const std::vector<Constraint>& constraints, const Item& item,
+                      const std::string& definition_path, const ResourceFrame& frame, std::set<std::string>& done);
+fhirpath::Value node_of(const Item& item, const std::string& definition_path, const ResourceFrame& frame);
+
+// bindings.cpp
+void check_binding(Run& run, const ElementDef& element, const Item& item);
+// Codes of known, complete code systems (Coding.system|code) are checked wherever they are.
+void check_coding_in_system(Run& run, const nlohmann::json& coding, const std::string& path);
+
+// fixed_pattern.cpp
+void check_fixed_pattern(Run& run, const ElementDef& element, const Item& item);
+// True when `value` contains everything `pattern` has (arrays: each pattern item matched by an item).
+bool matches_pattern(const nlohmann::json& value, const nlohmann::json& pattern);
+
+// slicing.cpp
+// Assigns the occurrences of a sliced element to its slices, checks slice cardinality and the
+// rules, and validates each occurrence against its slice.
+void check_slicing(Run& run, const CompiledProfile& profile, int index, const std::vector<Item>& items,
+                   const std::string& parent_path, const ResourceFrame& frame);
+
+// extensions.cpp
+// Validates an Extension value against the definition its url names (when the element's own
+// definition is the base Extension).
+void check_extension(Run& run, const Item& item, const ResourceFrame& frame, bool modifier);
+
+// bundle.cpp
+void check_bundle(Run& run, const nlohmann::json& bundle, ResourceFrame& frame);
+// References: resolvable targets inside the bundle or contained resources, target profiles.
+void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame);
+const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,
+                                        const std::string& from_full_url);
+
+// paths.cpp
+std::string child_path(const std::string& parent, const std::string& name, bool repeats, std::size_t index);
+
+} // namespace healthdoc::fhir::validation
