@@ -19,6 +19,12 @@ constexpr std::int64_t k_int32_min = -2147483648LL;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// "a date", "an integer": the type name with its indefinite article.
+std::string named(std::string_view type) {
+    bool vowel = !type.empty() && std::string_view("aeiouAEIOU").find(type.front()) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + std::string(type);
+}
+
 // Java's \s, which the FHIR regexes were written for: [ \t\n\x0B\f\r].
 bool is_regex_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\x0B' || c == '\f' || c == '\r'; }
 
@@ -207,9 +213,8 @@ std::optional<std::string> integer_problem(std::string_view type, const nlohmann
     switch (result) {
     case IntegerText::ok: return std::nullopt;
     case IntegerText::not_whole:
-        return "a " + std::string(type) + " must be a whole number written without a fraction, an exponent or " +
-               "leading zeros";
-    case IntegerText::out_of_range: return "a " + std::string(type) + " must be " + range_text;
+        return named(type) + " must be a whole number written without a fraction, an exponent or " + "leading zeros";
+    case IntegerText::out_of_range: return named(type) + " must be " + range_text;
     }
     return std::nullopt;
 }
@@ -301,15 +306,15 @@ bool valid_base64(std::string_view text) {
 }
 
 std::string must_be_json(std::string_view type, const char* what) {
-    return "the value of a " + std::string(type) + " must be a JSON " + what;
+    return "the value of " + named(type) + " must be a JSON " + what;
 }
 
 std::optional<std::string> string_value_problem(std::string_view type, std::string_view text) {
-    auto named = std::string(type);
-    if (text.empty()) return "a " + named + " must not be an empty string";
-    if (text.size() > k_max_string_bytes) return "a " + named + " must not exceed 1 MB";
+    auto name = named(type);
+    if (text.empty()) return name + " must not be an empty string";
+    if (text.size() > k_max_string_bytes) return name + " must not exceed 1 MB";
     if (type == "string" || type == "markdown") {
-        if (!valid_string_characters(text)) return "a " + named + " must not contain vertical tabs or form feeds";
+        if (!valid_string_characters(text)) return name + " must not contain vertical tabs or form feeds";
         return std::nullopt;
     }
     if (type == "code") {
@@ -336,7 +341,7 @@ std::optional<std::string> string_value_problem(std::string_view type, std::stri
         return std::nullopt;
     }
     if (type == "uri" || type == "url" || type == "canonical") {
-        if (!valid_uri(text)) return "a " + named + " must not contain whitespace";
+        if (!valid_uri(text)) return name + " must not contain whitespace";
         return std::nullopt;
     }
     if (type == "base64Binary") {
