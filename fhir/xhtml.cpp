@@ -21,23 +21,33 @@ constexpr std::string_view k_xhtml_namespace = "http://www.w3.org/1999/xhtml";
 // Real narratives nest a few levels; a cap keeps namespace lookups (walking ancestors) linear.
 constexpr std::size_t k_max_depth = 256;
 
-// txt-1: the elements of chapters 7-11 and 15 of HTML 4.0 (its xpath lists them), with address
-// and bdo of chapters 7 and 8 that the list leaves out; not ins and del (chapter 9 section 4).
-constexpr std::array<std::string_view, 50> k_allowed_elements{
-    "a",   "abbr",     "acronym", "b",     "big",  "blockquote", "br",  "caption", "cite",    "code",
-    "col", "colgroup", "dd",      "dfn",   "div",  "dl",         "dt",  "em",      "h1",      "h2",
-    "h3",  "h4",       "h5",      "h6",    "hr",   "i",          "img", "li",      "ol",      "p",
-    "pre", "q",        "samp",    "small", "span", "strong",     "sub", "sup",     "table",   "tbody",
-    "td",  "tfoot",    "th",      "thead", "tr",   "tt",         "ul",  "var",     "address", "bdo"};
+// txt-1: the elements of chapters 7-11 and 15 of HTML 4.0 (its xpath lists them), with those
+// the reference validator also accepts (address, bdo, kbd, map, area); not ins and del
+// (chapter 9 section 4).
+constexpr std::array<std::string_view, 53> k_allowed_elements{
+    "a",        "abbr", "acronym", "b",   "big",     "blockquote", "br",    "caption", "cite",  "code", "col",
+    "colgroup", "dd",   "dfn",     "div", "dl",      "dt",         "em",    "h1",      "h2",    "h3",   "h4",
+    "h5",       "h6",   "hr",      "i",   "img",     "li",         "ol",    "p",       "pre",   "q",    "samp",
+    "small",    "span", "strong",  "sub", "sup",     "table",      "tbody", "td",      "tfoot", "th",   "thead",
+    "tr",       "tt",   "ul",      "var", "address", "bdo",        "kbd",   "map",     "area"};
 
-// txt-1's attribute list, plus xml:lang (which the reference validator accepts) and br's clear.
-constexpr std::array<std::string_view, 51> k_allowed_attributes{
+// txt-1's attribute list, plus those the reference validator also accepts (xml:lang, and
+// usemap, ismap, nohref of images and maps) and br's clear.
+constexpr std::array<std::string_view, 54> k_allowed_attributes{
     "abbr",        "accesskey",  "align",  "alt",     "axis",     "bgcolor", "border",   "cellhalign", "cellpadding",
     "cellspacing", "cellvalign", "char",   "charoff", "charset",  "cite",    "class",    "colspan",    "compact",
     "coords",      "dir",        "frame",  "headers", "height",   "href",    "hreflang", "hspace",     "id",
     "lang",        "longdesc",   "name",   "nowrap",  "rel",      "rev",     "rowspan",  "rules",      "scope",
     "shape",       "span",       "src",    "start",   "style",    "summary", "tabindex", "title",      "type",
-    "valign",      "value",      "vspace", "width",   "xml:lang", "clear"};
+    "valign",      "value",      "vspace", "width",   "xml:lang", "clear",   "usemap",   "ismap",      "nohref"};
+
+// Elements a paragraph cannot hold (HTML 4: p holds inline content only); the reference
+// validator checks these.
+constexpr std::array<std::string_view, 6> k_block_elements{"div", "blockquote", "table", "ol", "ul", "p"};
+
+// Schemes a reader can follow from a narrative link; urn:, for one, names without locating.
+constexpr std::array<std::string_view, 10> k_link_schemes{"http",   "https", "ftp", "ftps", "sftp",
+                                                          "mailto", "tel",   "fax", "sms",  "data"};
 
 template <std::size_t N> bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
@@ -72,6 +82,18 @@ bool has_content_text(std::string_view text) {
     return std::any_of(text.begin(), text.end(), [](char c) { return !is_space(c); });
 }
 
+// The scheme of a URL ("http" of "http://x"), lower-cased; empty for relative references.
+std::string scheme_of(std::string_view url) {
+    std::string scheme;
+    for (char c : url) {
+        auto u = static_cast<unsigned char>(c);
+        if (c == ':') return scheme;
+        if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return {};
+        scheme.push_back(static_cast<char>(std::tolower(u)));
+    }
+    return {};
+}
+
 // True when the value of an href or src runs script ("javascript:", also with leading blanks
 // or control characters and in any case, as browsers read it).
 bool is_script_url(std::string_view url) {
@@ -84,6 +106,55 @@ bool is_script_url(std::string_view url) {
         if (scheme.size() > 16) return false;
     }
     return scheme == "javascript" || scheme == "vbscript";
+}
+
+// The characters of a URL in a narrative link or image as the reference validator accepts
+// them: letters and digits of any script and the RFC 3986 punctuation (not blanks, quotes,
+// braces or backslashes).
+bool has_only_url_characters(std::string_view url) {
+    constexpr std::string_view punctuation = ";?:@&=+$.,/%-_~#[]!'()*|";
+    return std::all_of(url.begin(), url.end(), [&](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u >= 0x80 || std::isalnum(u) || punctuation.find(c) != std::string_view::npos;
+    });
+}
+
+bool is_base64_text(std::string_view text) {
+    std::size_t count = 0, padding = 0;
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if (std::isspace(u)) continue;
+        if (c == '=') {
+            if (++padding > 2) return false;
+        } else if (padding > 0 || !(std::isalnum(u) || c == '+' || c == '/')) {
+            return false;
+        }
+        ++count;
+    }
+    return count % 4 == 0;
+}
+
+// Why a link (a/@href) or image (img/@src) URL is unusable, or an empty string when it is fine.
+std::string url_problem(std::string_view url, bool is_link) {
+    if (url.empty()) return "must not be empty";
+    if (is_script_url(url)) return "must not run a script";
+    if (url.substr(0, 5) == "data:") {
+        auto comma = url.find(',');
+        if (comma == std::string_view::npos || url.find(',', comma + 1) != std::string_view::npos)
+            return "must be a data: URL with one comma before its data";
+        std::string_view header = url.substr(5, comma - 5);
+        if (header.size() >= 7 && header.substr(header.size() - 7) == ";base64" &&
+            !is_base64_text(url.substr(comma + 1)))
+            return "must be a data: URL with valid base64 data";
+        return {};
+    }
+    if (!has_only_url_characters(url)) return "must contain only URL characters (no blanks, quotes or braces)";
+    if (is_link) {
+        auto scheme = scheme_of(url);
+        if (!scheme.empty() && !contains(k_link_schemes, scheme))
+            return "must use a scheme a reader can follow (http, https, ftp, mailto, tel...), or be relative";
+    }
+    return {};
 }
 
 class Checker {
@@ -213,9 +284,14 @@ private:
     // Depth-first without recursion: hostile nesting must not exhaust the stack.
     // False when the walk stopped early (too deep).
     bool walk(const pugi::xml_node& root) {
-        std::vector<std::pair<pugi::xml_node, std::size_t>> pending{{root, 1}};
+        struct Pending {
+            pugi::xml_node node;
+            std::size_t depth;
+            bool in_paragraph;
+        };
+        std::vector<Pending> pending{{root, 1, false}};
         while (!pending.empty()) {
-            auto [node, depth] = pending.back();
+            auto [node, depth, in_paragraph] = pending.back();
             pending.pop_back();
             if (node.type() == pugi::node_pcdata || node.type() == pugi::node_cdata) {
                 if (has_content_text(node.value())) m_has_content = true;
@@ -226,16 +302,30 @@ private:
                 add("fhir.xhtml.not-well-formed", "the narrative is nested too deeply", offset_of(node));
                 return false;
             }
-            check_element(node);
+            check_element(node, in_paragraph);
+            bool child_in_paragraph = in_paragraph || local_part(node.name()) == "p";
             // Children in reverse so that problems come out in document order.
             std::vector<pugi::xml_node> children;
             for (auto child : node.children()) children.push_back(child);
-            for (auto it = children.rbegin(); it != children.rend(); ++it) pending.emplace_back(*it, depth + 1);
+            for (auto it = children.rbegin(); it != children.rend(); ++it)
+                pending.push_back({*it, depth + 1, child_in_paragraph});
         }
         return true;
     }
 
-    void check_element(const pugi::xml_node& element) {
+    void check_url(const pugi::xml_node& element, const std::string& name) {
+        const char* attribute_name = name == "a" ? "href" : name == "img" ? "src" : nullptr;
+        if (!attribute_name) return;
+        auto attribute = element.attribute(attribute_name);
+        if (!attribute) return;
+        auto problem = url_problem(attribute.value(), name == "a");
+        if (!problem.empty())
+            add("fhir.xhtml.invalid-url",
+                "the @" + std::string(attribute_name) + " of a <" + name + "> in the narrative " + problem,
+                offset_of(element, attribute));
+    }
+
+    void check_element(const pugi::xml_node& element, bool in_paragraph) {
         std::string name(local_part(element.name()));
         auto ns = namespace_of(element);
         if (!ns) {
@@ -250,8 +340,13 @@ private:
             add("fhir.xhtml.element-not-allowed", "the narrative must not contain a <" + name + "> element",
                 offset_of(element));
         }
+        if (in_paragraph && contains(k_block_elements, name)) {
+            add("fhir.xhtml.block-in-paragraph", "a <" + name + "> must not be inside a <p> of the narrative",
+                offset_of(element));
+        }
         if (name == "img" && element.attribute("src")) m_has_content = true;
         for (auto attribute : element.attributes()) check_attribute(element, name, attribute);
+        check_url(element, name);
     }
 
     void check_attribute(const pugi::xml_node& element, const std::string& element_name,
@@ -271,9 +366,11 @@ private:
                 offset_of(element, attribute));
             return;
         }
-        if ((name == "href" || name == "src" || name == "longdesc" || name == "cite") &&
-            is_script_url(attribute.value())) {
-            add("fhir.xhtml.attribute-not-allowed",
+        // a/@href and img/@src get the full URL checks of check_url().
+        bool checked_as_url = (element_name == "a" && name == "href") || (element_name == "img" && name == "src");
+        bool holds_url = name == "href" || name == "src" || name == "longdesc" || name == "cite" || name == "usemap";
+        if (holds_url && !checked_as_url && is_script_url(attribute.value())) {
+            add("fhir.xhtml.invalid-url",
                 "the @" + std::string(name) + " of a <" + element_name + "> in the narrative must not run a script",
                 offset_of(element, attribute));
         }

@@ -119,12 +119,44 @@ TEST_CASE("fhir::xhtml_rules") {
         CHECK(rules(div("<p data-x=\"1\">x</p>")) == std::vector<std::string>{"fhir.xhtml.attribute-not-allowed"});
         CHECK(rules(div("<a xlink:href=\"#a\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">x</a>")) ==
               std::vector<std::string>{"fhir.xhtml.attribute-not-allowed"});
+        // txt-1's list and the reference validator's: both accept these.
+        CHECK(rules(div("<table summary=\"s\" cellpadding=\"1\"><tr><td nowrap=\"nowrap\" valign=\"top\">x</td></tr>"
+                        "</table><img src=\"#a\" usemap=\"#m\"/><map name=\"m\"><area href=\"#b\" alt=\"b\"/></map>"))
+                  .empty());
+    }
+    SUBCASE("links and images") {
         std::string script = div("<a href=\" JavaScript:alert(1)\">x</a>");
-        problem = only_problem(script);
-        CHECK(problem.rule == "fhir.xhtml.attribute-not-allowed");
+        auto problem = only_problem(script);
+        CHECK(problem.rule == "fhir.xhtml.invalid-url");
         CHECK(problem.offset == script.find("href"));
-        CHECK(rules(div("<img src=\"vbscript:x\" alt=\"a\"/>")) ==
-              std::vector<std::string>{"fhir.xhtml.attribute-not-allowed"});
+        CHECK(problem.message.find("alert") == std::string::npos);
+        CHECK(rules(div("<img src=\"vbscript:x\" alt=\"a\"/>")) == std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        CHECK(rules(div("<blockquote cite=\"javascript:x()\">q</blockquote>")) ==
+              std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        // The reference validator: links must be followable, URLs made of URL characters.
+        CHECK(rules(div("<a href=\"urn:uuid:7221aa91-d9e1-44fa-8b90-c5a8c7caeade\">x</a>")) ==
+              std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        CHECK(rules(div("<a href=\"http://example.org/a b\">x</a>")) ==
+              std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        CHECK(rules(div("<a href=\"\">x</a>")) == std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        CHECK(rules(div("<img src=\"data:image/png;base64,AAA*\"/>")) ==
+              std::vector<std::string>{"fhir.xhtml.invalid-url"});
+        CHECK(rules(div("<img src=\"data:image/png;base64,iVBORw0KGgo=\"/>")).empty());
+        for (auto href : {"#frag", "Patient/123", "mailto:a@example.org", "tel:+33123456789",
+                          "https://example.org/?a=1", "http://example.org/caf\xc3\xa9"})
+            CHECK_MESSAGE(rules(div(std::string("<a href=\"") + href + "\">x</a>")).empty(), href);
+        // Only a/@href and img/@src are links: urn: is fine as a name elsewhere.
+        CHECK(rules(div("<q cite=\"urn:isbn:0451450523\">x</q>")).empty());
+    }
+    SUBCASE("paragraphs hold inline content only") {
+        std::string text = div("<p>a<span><ul><li>b</li></ul></span></p><ul><li><p>ok</p></li></ul>");
+        auto problem = only_problem(text);
+        CHECK(problem.rule == "fhir.xhtml.block-in-paragraph");
+        CHECK(problem.offset == text.find("<ul>"));
+        CHECK(rules(div("<p>a<p>b</p></p>")) == std::vector<std::string>{"fhir.xhtml.block-in-paragraph"});
+        CHECK(rules(div("<p>a<br/><b>b</b><a href=\"#x\">c</a></p>")).empty());
+    }
+    SUBCASE("attribute offsets") {
         // The attribute's name is found in its own start tag, not in text before it.
         std::string later = div("<p>title=</p><p title=\"a\" bad=\"b\">x</p>");
         CHECK(only_problem(later).offset == later.find("bad="));
