@@ -20,10 +20,13 @@
 
 namespace healthdoc::fhir {
 
+struct DefinitionEntry;
+
 struct DefinitionsOptions {
-    std::optional<std::string> package_cache;        // --package-cache DIR (else $HEALTHDOC_PACKAGE_CACHE, ~/.fhir/packages)
-    std::string core = "hl7.fhir.r4.core#4.0.1";      // the core package, id#version
-    std::vector<std::string> implementation_guides;   // --ig: id#version (from the cache), id (highest installed), or a .tgz file
+    std::optional<std::string> package_cache; // --package-cache DIR (else $HEALTHDOC_PACKAGE_CACHE, ~/.fhir/packages)
+    std::string core = "hl7.fhir.r4.core#4.0.1"; // the core package, id#version
+    std::vector<std::string>
+        implementation_guides; // --ig: id#version (from the cache), id (highest installed), or a .tgz file
     // Where package indexes are written when a package folder is read-only
     // (default $XDG_CACHE_HOME/healthdoc/fhir-index, else ~/.cache/healthdoc/fhir-index).
     std::optional<std::string> index_cache;
@@ -65,6 +68,11 @@ public:
     // when unknown.
     const nlohmann::json* structure_definition(std::string_view url_or_type) const;
 
+    // The StructureDefinition that defines the type `type_name` ("Patient", "HumanName", or a
+    // logical model's type), i.e. of derivation "specialization" (or none, as Element and
+    // Resource), with a snapshot; nullptr when no loaded definition defines it.
+    const nlohmann::json* type_definition(std::string_view type_name) const;
+
     // The type model of every type defined in the loaded packages and added resources, for
     // FHIRPath and the XML <-> JSON conversion.
     const fhirpath::TypeProvider& types() const;
@@ -80,6 +88,7 @@ public:
 
 private:
     Definitions();
+    const nlohmann::json* with_snapshot(DefinitionEntry& entry) const;
     struct State;
     std::unique_ptr<State> m_state;
 };
