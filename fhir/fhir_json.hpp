@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace healthdoc::fhir {
 
@@ -27,26 +28,33 @@ struct TextPosition {
 
 // Side tables keyed by the address of a value inside a finished tree. Addresses of values in
 // a nlohmann::json tree stay valid while the tree is neither modified nor destroyed (moving
-// the root moves only the root itself), so FhirJson keeps its root in place.
+// the root moves only the root itself), so FhirJson keeps its root in place. Lookups are
+// thread-safe on a map no longer written to.
 class JsonSourceMap {
 public:
-    void set_position(const nlohmann::json& value, TextPosition position) { m_positions[&value] = position; }
+    void set_position(const nlohmann::json& value, TextPosition position);
     void set_decimal_text(const nlohmann::json& number, std::string text) { m_decimals[&number] = std::move(text); }
     // Where `value` starts (for an object member: its value); std::nullopt when unknown.
-    std::optional<TextPosition> position(const nlohmann::json& value) const {
-        auto found = m_positions.find(&value);
-        return found == m_positions.end() ? std::nullopt : std::optional<TextPosition>(found->second);
-    }
+    std::optional<TextPosition> position(const nlohmann::json& value) const;
     // The number as written, for numbers written with a fraction or an exponent or beyond the
     // 64-bit integer range ("1.50", "1e400"); nullptr otherwise (the integer value is exact).
     const std::string* decimal_text(const nlohmann::json& number) const {
         auto found = m_decimals.find(&number);
         return found == m_decimals.end() ? nullptr : &found->second;
     }
-    bool empty() const noexcept { return m_positions.empty() && m_decimals.empty(); }
+    bool empty() const noexcept { return m_position_count == 0 && m_decimals.empty(); }
 
 private:
-    std::unordered_map<const nlohmann::json*, TextPosition> m_positions;
+    // Positions live in one open-addressing table (linear probing, at most half full): one
+    // allocation per growth rather than one per value, as every value of a document is recorded.
+    struct Slot {
+        const nlohmann::json* value = nullptr;
+        TextPosition position;
+    };
+    std::size_t slot_of(const nlohmann::json* value) const noexcept;
+    std::vector<Slot> m_slots; // empty, or a power-of-two number of slots
+    unsigned m_shift = 64;     // 64 - log2(m_slots.size())
+    std::size_t m_position_count = 0;
     std::unordered_map<const nlohmann::json*, std::string> m_decimals;
 };
 
