@@ -342,6 +342,13 @@ std::optional<std::string> string_value_problem(std::string_view type, std::stri
     }
     if (type == "uri" || type == "url" || type == "canonical") {
         if (!valid_uri(text)) return name + " must not contain whitespace";
+        // As the reference validator reads URIs: "oid:" and "uuid:" are not schemes, and the
+        // urn:uuid: form must hold what the uuid type holds. (Not urn:oid: forms: a core example
+        // uses urn:oid:X.Y.Z as a placeholder.)
+        if (text.substr(0, 4) == "oid:" || text.substr(0, 5) == "uuid:")
+            return name + " must not start with oid: or uuid: (write urn:oid: or urn:uuid:)";
+        if (text.substr(0, 9) == "urn:uuid:" && !valid_uuid(text))
+            return name + " starting with urn:uuid: must hold a UUID in lowercase hexadecimal (8-4-4-4-12 digits)";
         return std::nullopt;
     }
     if (type == "base64Binary") {

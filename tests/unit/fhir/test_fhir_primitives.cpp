@@ -136,6 +136,13 @@ TEST_CASE("fhir::primitives_strings") {
     for (auto type : {"uri", "url", "canonical"}) {
         CHECK(ok(type, "http://example.org/fhir/ValueSet/x|1.0"));
         CHECK_FALSE(ok(type, "http://example.org/a b"));
+        CHECK(ok(type, "urn:uuid:c757873d-ec9a-4326-a141-556f43239520"));
+        CHECK(ok(type, "urn:oid:2.16.840.1.113883.6.96"));
+        CHECK(ok(type, "Patient/1"));
+        CHECK(ok(type, "c:\\temp\\example.txt"));
+        CHECK_FALSE(ok(type, "urn:uuid:c757873d-ec9a-4326-a141-556f43239520asdf"));
+        CHECK_FALSE(ok(type, "oid:1.2.3"));
+        CHECK_FALSE(ok(type, "uuid:c757873d-ec9a-4326-a141-556f43239520"));
     }
 
     CHECK(ok("base64Binary", "SGVsbG8="));
