@@ -13,6 +13,8 @@ namespace healthdoc::fhir {
 
 namespace {
 
+constexpr std::size_t k_max_import_depth = 64;
+
 // "url|version" -> url, version.
 std::pair<std::string_view, std::string_view> split_version(std::string_view canonical) {
     const std::size_t bar = canonical.find('|');
@@ -85,6 +87,10 @@ struct Terminology::State {
             unknown->unknown_any = "the value set " + key + " is not in the loaded packages";
             result = std::move(unknown);
         } else {
+            if (expanding.size() > k_max_import_depth) {
+                why_not = "the value sets imported by " + key + " are nested too deeply";
+                return nullptr;
+            }
             if (!expanding.insert(key).second) {
                 why_not = "the value set " + key + " includes itself";
                 return nullptr;
@@ -128,7 +134,6 @@ CodeCheck Terminology::check(std::string_view value_set, std::string_view system
         result.reason = why_not;
         return result;
     }
-    const std::string missing = expansion->missing();
     const auto cannot_tell = [&](const std::string& reason) {
         result.membership = Membership::unknown;
         result.reason = "the value set " + vs + " cannot be expanded offline: " + reason;
@@ -151,7 +156,7 @@ CodeCheck Terminology::check(std::string_view value_set, std::string_view system
             }
             undecided = undecided || membership == Membership::unknown;
         }
-        if (!missing.empty()) {
+        if (const std::string missing = expansion->missing(); !missing.empty()) {
             cannot_tell(missing);
         } else if (undecided) {
             cannot_tell("a unit's dimension cannot be determined offline");

@@ -237,16 +237,22 @@ private:
         if (const nlohmann::json* imports = array_of(clause, "valueSet")) {
             for (const auto& import : *imports) {
                 if (!import.is_string()) continue;
+                const std::string url = import.get<std::string>();
                 std::string why_not;
-                auto imported = m_sources.value_set(import.get<std::string>(), why_not);
+                auto imported = m_sources.value_set(url, why_not);
                 if (!imported) return unknown_part(system, why_not);
+                if (!imported->complete()) {
+                    const std::string missing = imported->missing();
+                    // A missing imported value set names itself; other reasons say where they come from.
+                    const bool names_it = missing.find(url) != std::string::npos;
+                    return unknown_part(system, names_it ? missing : "the imported value set " + url + ": " + missing);
+                }
                 operands.push_back(*imported);
             }
         }
         if (operands.empty()) return {};
         if (operands.size() == 1) return std::move(operands.front());
-        for (const Expansion& operand : operands)
-            if (!operand.complete()) return unknown_part(system, operand.missing());
+        if (!operands.front().complete()) return unknown_part(system, operands.front().missing());
         Expansion result = std::move(operands.front());
         for (std::size_t i = 1; i < operands.size(); ++i) result = intersect(result, operands[i]);
         return result;
