@@ -67,19 +67,29 @@ struct FhirJson {
     FhirJson& operator=(const FhirJson&) = delete;
 };
 
-// Reads FHIR JSON (UTF-8, or UTF-16 with a BOM) with positions for every value and decimals as
+// Reads FHIR JSON (UTF-8, or UTF-16 with or without a BOM) with positions for every value and decimals as
 // written. Problems of the JSON itself are reported with line:col and stable rule ids:
 //   fatal  json.syntax.invalid, json.limits.too-large, json.limits.too-deep,
 //          json.encoding.invalid-utf8 (the document cannot be read on: returns nullptr);
 //   error  fhir.json.duplicate-key (the first occurrence is kept),
 //          fhir.json.number-out-of-range (a number no double can hold: kept as text).
-// Never throws for bad input; never recurses deeper than limits.max_depth.
+// Integers within 64 bits become number_integer (number_unsigned above INT64_MAX), other numbers
+// number_float with their text in the map (a number too large for a double is +/-infinity, one
+// too close to zero is 0). Every value has a position; array items' are recorded once the array
+// is complete, so addresses in the map are final. Never throws for bad input (std::bad_alloc
+// aside); never recurses; reentrant (no shared state).
 std::unique_ptr<FhirJson> read_fhir_json(const formats::SourceText& source, formats::Diagnostics& diagnostics,
                                          const formats::JsonLimits& limits = {});
 
-// FHIR JSON text of `resource`: two-space indentation, "resourceType" first, then members in
-// the order of the type's definition when `types` is given (else alphabetical), decimals as
-// written when `map` has their text.
+// FHIR JSON text of `resource` (no final line break): two-space indentation with one value per
+// line as in the specification's examples, "resourceType" first, then members in the order of
+// the type's definition when `types` is given (nested resources by their own type; "_name"
+// right after "name"; members the definitions do not know last, alphabetically), else
+// alphabetically; decimals as written when `map` has their text, other doubles in their
+// shortest form. The order comes from the snapshots of the package named by
+// set_xml_element_order_source() (else the core package of the default package cache); without
+// one, defined members are alphabetical too. Strings keep non-ASCII characters as UTF-8; bytes
+// that are not UTF-8 become U+FFFD. Thread-safe; never recurses (any depth can be written).
 std::string write_fhir_json(const nlohmann::json& resource, const JsonSourceMap* map,
                             const fhirpath::TypeProvider* types);
 
