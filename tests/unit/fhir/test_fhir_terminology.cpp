@@ -367,6 +367,54 @@ TEST_CASE("terminology: hand-made value sets (case-insensitive system, filters, 
     CHECK(in(terminology, "http://ex.org/vs/expanded", "http://loinc.org", "3-4") == Membership::not_member);
 }
 
+TEST_CASE("terminology: malformed definitions give unknown or not-member, never an exception") {
+    auto definitions = Definitions::empty();
+    definitions->add(json{
+        {"resourceType", "CodeSystem"},
+        {"url", "http://ex.org/cs/odd"},
+        {"content", "complete"},
+        {"caseSensitive", "yes"},
+        {"property", 5},
+        {"concept", json::array({json{{"code", 5}}, json{{"code", "A"}, {"concept", "B"}}, "C",
+                                 json{{"code", "D"},
+                                      {"property", json::array({json{{"code", "parent"}, {"valueCode", "D"}}})}}})}});
+    definitions->add(
+        value_set("http://ex.org/vs/odd",
+                  json{{"include", json::array({json{{"system", 5}},
+                                                json{{"system", "http://ex.org/cs/odd"},
+                                                     {"filter", json::array({json{{"property", 1}}, "x"})}},
+                                                json{{"system", "http://ex.org/cs/odd"}, {"concept", "A"}},
+                                                json{{"valueSet", "http://ex.org/vs/odd"}}, 7})},
+                       {"exclude", json{{"system", "x"}}}}));
+    definitions->add(value_set(
+        "http://ex.org/vs/regex",
+        json{{"include",
+              json::array({json{
+                  {"system", "http://ex.org/cs/odd"},
+                  {"filter", json::array({json{{"property", "code"}, {"op", "regex"}, {"value", "(a+)+$"}}})}}})}}));
+    definitions->add(
+        value_set("http://ex.org/vs/imports-snomed",
+                  json{{"include", json::array({json{{"valueSet", json::array({"http://ex.org/vs/snomed"})}}})}}));
+    definitions->add(value_set("http://ex.org/vs/snomed",
+                               json{{"include", json::array({json{{"system", "http://snomed.info/sct"}}})}}));
+    definitions->add(json{{"resourceType", "ValueSet"}, {"url", "http://ex.org/vs/bare"}});
+    Terminology terminology(definitions);
+    for (const char* vs : {"http://ex.org/vs/odd", "http://ex.org/vs/regex", "http://ex.org/vs/bare"}) {
+        CHECK_NOTHROW(terminology.check(vs, "http://ex.org/cs/odd", "A"));
+        CHECK_NOTHROW(terminology.check(vs, "", "D"));
+        CHECK_NOTHROW(terminology.why_not_expandable(vs));
+    }
+    CHECK(terminology.check_in_system("http://ex.org/cs/odd", "A").membership == Membership::member);
+    CHECK(in(terminology, "http://ex.org/vs/regex", "http://ex.org/cs/odd", "A") == Membership::unknown);
+    CHECK(in(terminology, "http://ex.org/vs/bare", "http://ex.org/cs/odd", "A") == Membership::unknown);
+    // The reason says which imported value set is missing what.
+    auto why = terminology.why_not_expandable("http://ex.org/vs/imports-snomed");
+    REQUIRE(why);
+    CHECK(why->find("http://ex.org/vs/imports-snomed") != std::string::npos);
+    CHECK(why->find("http://ex.org/vs/snomed") != std::string::npos);
+    CHECK(why->find("SNOMED CT") != std::string::npos);
+}
+
 TEST_CASE("terminology: concurrent checks agree") {
     if (!REQUIRE_SHARED(k_core)) return;
     Terminology terminology(core());
