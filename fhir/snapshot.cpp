@@ -295,6 +295,18 @@ private:
             if (!sliced) return std::nullopt;
         }
         const std::string new_id = entry_id + ":" + slice;
+        // Extensions are always sliced by url, whether or not the differential says so.
+        if (sliced == entry && !m_nodes[entry].element.contains("slicing")) {
+            bool is_extension = false;
+            if (auto types = m_nodes[entry].element.find("type");
+                types != m_nodes[entry].element.end() && types->is_array())
+                for (const auto& type : *types) is_extension = is_extension || type_code_of(type) == "Extension";
+            if (is_extension)
+                m_nodes[entry].element["slicing"] =
+                    json{{"discriminator", json::array({json{{"type", "value"}, {"path", "url"}}})},
+                         {"ordered", false},
+                         {"rules", "open"}};
+        }
         std::vector<Node> copies;
         const std::size_t children_end = group_end(*sliced, false);
         for (std::size_t i = *sliced; i < children_end; ++i) {
@@ -334,10 +346,13 @@ private:
                     child = choice->first;
                     child_id = m_nodes[*child].id();
                     renamed_type = choice->second;
-                    if (segment.slice.empty()) segment.slice = segment.name;
+                    // Inside a slice the R4 tools narrow the choice itself; elsewhere they also
+                    // record the renaming as a closed type slice of the choice.
+                    const bool inside_slice = child_id.find(':') != std::string::npos;
+                    if (segment.slice.empty() && !inside_slice) segment.slice = segment.name;
                     // R4 tools record a renamed choice as a closed type slice of the choice.
                     json& choice_element = m_nodes[*child].element;
-                    if (!choice_element.contains("slicing"))
+                    if (!inside_slice && !choice_element.contains("slicing"))
                         choice_element["slicing"] =
                             json{{"discriminator", json::array({json{{"type", "type"}, {"path", "$this"}}})},
                                  {"ordered", false},

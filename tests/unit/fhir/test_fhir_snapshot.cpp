@@ -154,6 +154,19 @@ TEST_CASE("snapshot: the core constraint profiles regenerate as published") {
     for (const char* id : {"vitalsigns", "bp", "bodyweight", "bodyheight", "heartrate", "lipidprofile", "cholesterol",
                            "triglyceride", "hdlcholesterol", "ldlcholesterol", "patient-nationality", "us-core-race"})
         CHECK_MESSAGE(!differing.count(id), id);
+    // Known differences, all quirks of the snapshots published in 4.0.1: catalog and
+    // familymemberhistory-genetic slice non-repeating elements without slicing and the
+    // publisher dropped the sliced element; elementdefinition-de expands two extension slices
+    // from their profiles where other profiles do not; the *-type extensions have types
+    // written with `_code` only.
+    const std::set<std::string> known = {"catalog",
+                                         "elementdefinition-de",
+                                         "familymemberhistory-genetic",
+                                         "structuredefinition-json-type",
+                                         "structuredefinition-rdf-type",
+                                         "structuredefinition-xml-type"};
+    for (const auto& [id, differences] : differing) CHECK_MESSAGE(known.count(id), id);
+    CHECK(total_differences <= 29);
 }
 
 TEST_CASE("snapshot: the validator cases' profiles get snapshots through Definitions") {
@@ -230,10 +243,11 @@ TEST_CASE("snapshot: slices, renamed choices and unrolled types on a small profi
     CHECK(by_id["Observation.component:systolic"]["sliceName"] == "systolic");
     CHECK(by_id["Observation.component:systolic"]["min"] == 1);
     CHECK(by_id["Observation.component:systolic.code"]["path"] == "Observation.component.code");
-    CHECK(by_id["Observation.component:systolic.value[x]:valueQuantity"]["type"][0]["code"] == "Quantity");
-    CHECK(by_id["Observation.component:systolic.value[x]:valueQuantity.unit"]["min"] == 1);
-    CHECK(by_id["Observation.component:systolic.value[x]:valueQuantity.unit"]["path"] ==
-          "Observation.component.value[x].unit");
+    // Inside a slice a renamed choice narrows the choice itself (as the R4 tools publish it).
+    CHECK(by_id["Observation.component:systolic.value[x]"]["type"] == json::parse(R"([{"code": "Quantity"}])"));
+    CHECK(by_id["Observation.component:systolic.value[x].unit"]["min"] == 1);
+    CHECK(by_id["Observation.component:systolic.value[x].unit"]["path"] == "Observation.component.value[x].unit");
+    CHECK(by_id["Observation.component.value[x]"]["type"].size() == 11);
     // Slices follow their sliced element's children; the slice's children follow the slice.
     auto position = [&](const std::string& id) { return std::find(ids.begin(), ids.end(), id) - ids.begin(); };
     CHECK(position("Observation.component.referenceRange") < position("Observation.component:systolic"));
