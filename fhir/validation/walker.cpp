@@ -286,7 +286,7 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
                        &value);
             return;
         }
-        if (is_resource_type_name(run, type) || value.contains("resourceType")) {
+        if (is_resource_type_name(run, type)) {
             ResourceFrame inner;
             inner.resource = &value;
             inner.root = element.name == "contained" && frame.root ? frame.root : &value;

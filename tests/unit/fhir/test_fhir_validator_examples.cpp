@@ -1,0 +1,95 @@
+// Every shared R4 example (published as valid) validates against the core definitions with
+// zero errors.
+#include "fhir/definitions.hpp"
+#include "fhir/fhir_json.hpp"
+#include "fhir/validator.hpp"
+#include "formats/source_text.hpp"
+#include "tests/support/test_support.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+using namespace healthdoc;
+
+namespace {
+
+std::shared_ptr<fhir::Definitions> core_definitions(const std::filesystem::path& packages) {
+    fhir::DefinitionsOptions options;
+    options.package_cache = packages.string();
+    formats::Diagnostics setup;
+    return fhir::Definitions::load(options, setup);
+}
+
+// Examples that break a rule of R4 as published (the reference validator reports them too).
+const std::map<std::string, std::string>& known_invalid() {
+    static const std::map<std::string, std::string> table = {
+        {"Questionnaire-qs1.json", "nested items without linkId (Questionnaire.item.linkId is 1..1)"},
+        {"ImplementationGuide-fhir.json", "no name and no status (both 1..1 in R4)"},
+        {"ig-r4.json", "no name and no status (both 1..1 in R4)"},
+        {"EventDefinition-example.json", "the narrative div holds only whitespace (txt-2)"},
+        {"Questionnaire-zika-virus-exposure-assessment.json", "the narrative div holds only whitespace (txt-2)"},
+        {"TestScript-testscript-example.json",
+         "'json' as accept/contentType: not a BCP-13 mime type (required binding)"},
+        {"TestScript-testscript-example-readtest.json",
+         "'xml' as accept/contentType: not a BCP-13 mime type (required binding)"},
+        {"TestScript-testscript-example-search.json",
+         "'xml' as accept/contentType: not a BCP-13 mime type (required binding)"},
+        {"TestScript-testscript-example-update.json",
+         "'xml' as accept/contentType: not a BCP-13 mime type (required binding)"},
+    };
+    return table;
+}
+
+} // namespace
+
+TEST_CASE("fhir validator: every shared R4 example validates with zero errors") {
+    auto examples = REQUIRE_SHARED("reference/fhir/r4-examples");
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!examples || !packages) return;
+    auto definitions = core_definitions(*packages);
+    fhir::FhirValidator validator(definitions);
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(*examples))
+        if (entry.path().extension() == ".json" && entry.path().filename() != "package.json")
+            files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    std::size_t clean = 0;
+    std::size_t resources = 0;
+    std::ostringstream failures, failures_unexpected;
+    std::size_t expected_invalid = 0;
+    std::chrono::steady_clock::duration spent{};
+    for (const auto& path : files) {
+        formats::Diagnostics read;
+        auto document = fhir::read_fhir_json(formats::SourceText::from_file(path.string()), read);
+        REQUIRE_MESSAGE(document, path.filename().string());
+        formats::Diagnostics found;
+        const auto start = std::chrono::steady_clock::now();
+        validator.validate(*document, path.filename().string(), found);
+        spent += std::chrono::steady_clock::now() - start;
+        ++resources;
+        std::size_t errors = 0;
+        for (const auto& d : found.items())
+            if (d.severity >= formats::Severity::error) {
+                if (errors < 3)
+                    failures << path.filename().string() << " " << d.location.path << " [" << d.rule << "] "
+                             << d.message << "\n";
+                ++errors;
+            }
+        if (errors == 0)
+            ++clean;
+        else if (known_invalid().count(path.filename().string()))
+            ++expected_invalid;
+        else
+            failures_unexpected << path.filename().string() << "\n";
+    }
+    const double ms = std::chrono::duration<double, std::milli>(spent).count();
+    MESSAGE("examples with zero errors: " << clean << "/" << files.size() << "; "
+                                          << (ms / static_cast<double>(std::max<std::size_t>(resources, 1)))
+                                          << " ms per resource on average");
+    if (clean != files.size()) MESSAGE("examples with errors:\n" << failures.str());
+    for (const auto& [file, reason] : known_invalid()) MESSAGE("known invalid example: " << file << ": " << reason);
+    CHECK_MESSAGE(clean + expected_invalid == files.size(), "unexpected errors in:\n" << failures_unexpected.str());
+}
