@@ -112,8 +112,8 @@ class Reader {
 public:
     Reader(std::string_view text, const std::string& file, Diagnostics& diagnostics, std::size_t max_depth,
            JsonSourceMap& map)
-        : m_begin(text.data()), m_p(text.data()), m_end(text.data() + text.size()), m_line_start(m_begin),
-          m_column_at(m_begin), m_file(file), m_diagnostics(diagnostics), m_max_depth(max_depth), m_map(map) {}
+        : m_p(text.data()), m_end(text.data() + text.size()), m_line_start(text.data()), m_column_at(text.data()),
+          m_file(file), m_diagnostics(diagnostics), m_max_depth(max_depth), m_map(map) {}
 
     void parse(json& root) {
         skip_whitespace();
@@ -501,7 +501,6 @@ private:
         }
     }
 
-    const char* m_begin;
     const char* m_p;
     const char* m_end;
     std::uint32_t m_line = 1;
