@@ -46,6 +46,12 @@ bool has_snapshot(const json& sd) {
     return elements != snapshot->end() && elements->is_array() && !elements->empty();
 }
 
+// hl7.fhir.r4.core, hl7.fhir.r5.core...: the core packages, of which one run loads one.
+bool is_core_package_id(const std::string& id) {
+    return id.size() > 13 && id.compare(0, 9, "hl7.fhir.") == 0 && id.compare(id.size() - 5, 5, ".core") == 0 &&
+           id.find('.', 9) == id.size() - 5;
+}
+
 bool is_archive_reference(const std::string& reference) {
     auto ends_with = [&](std::string_view suffix) {
         return reference.size() >= suffix.size() &&
@@ -186,6 +192,13 @@ struct Definitions::State {
                 for (const auto& [id, version_value] : deps->items()) {
                     if (is_loaded(id)) continue;
                     std::string version = version_value.is_string() ? version_value.get<std::string>() : "";
+                    if (is_core_package_id(id)) {
+                        // Another FHIR version's core package: its definitions would clash with ours.
+                        setup.report(formats::Severity::warning, "fhir.package.fhir-version-mismatch",
+                                     "The package " + package.id + "#" + package.version + " depends on " + id + "#" +
+                                         version + ", the core package of another FHIR version; it is not loaded.");
+                        continue;
+                    }
                     auto dependency = find_package(id + "#" + version, options.package_cache);
                     if (!dependency) dependency = find_package(id, options.package_cache);
                     if (!dependency) {

@@ -177,11 +177,6 @@ std::optional<std::string> read_whole_file(const fs::path& path) {
     return std::move(buffer).str();
 }
 
-std::string string_field(const nlohmann::json& object, const char* key) {
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 // A folder healthdoc may write into: its mode allows writing (even for root, who could write
 // anyway: a read-only mode marks shared reference data) and the process is allowed to.
 bool folder_accepts_writes(const fs::path& folder) {
@@ -258,17 +253,89 @@ std::string index_json(const std::vector<PackageIndexEntry>& files, std::size_t 
     return index.dump(1) + "\n";
 }
 
+namespace {
+
+// Reads an .index.json without building a DOM (the core package's index is 1.3 MB): the
+// top-level signature number and the string fields of each object of "files".
+class IndexReader : public nlohmann::json_sax<nlohmann::json> {
+public:
+    std::vector<PackageIndexEntry> entries;
+    std::optional<std::uint64_t> folder_files;
+    bool saw_files = false;
+
+    bool null() override { return scalar(); }
+    bool boolean(bool) override { return scalar(); }
+    bool number_integer(number_integer_t value) override {
+        if (m_depth == 1 && m_key == folder_files_key && value >= 0) folder_files = static_cast<std::uint64_t>(value);
+        return scalar();
+    }
+    bool number_unsigned(number_unsigned_t value) override {
+        if (m_depth == 1 && m_key == folder_files_key) folder_files = value;
+        return scalar();
+    }
+    bool number_float(number_float_t, const string_t&) override { return scalar(); }
+    bool string(string_t& value) override {
+        if (m_in_entry && m_depth == 3)
+            if (std::string* field = entry_field(m_entry, m_key)) *field = std::move(value);
+        return scalar();
+    }
+    bool binary(binary_t&) override { return scalar(); }
+    bool start_object(std::size_t) override {
+        ++m_depth;
+        if (m_depth == 3 && m_in_files) {
+            m_in_entry = true;
+            m_entry = PackageIndexEntry();
+        }
+        return true;
+    }
+    bool end_object() override {
+        if (m_depth == 3 && m_in_entry) {
+            entries.push_back(std::move(m_entry));
+            m_in_entry = false;
+        }
+        --m_depth;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++m_depth;
+        if (m_depth == 2 && m_key == "files") m_in_files = saw_files = true;
+        return true;
+    }
+    bool end_array() override {
+        if (m_depth == 2) m_in_files = false;
+        --m_depth;
+        return true;
+    }
+    bool key(string_t& value) override {
+        m_key = std::move(value);
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+private:
+    static std::string* entry_field(PackageIndexEntry& entry, std::string_view key) {
+        if (key == "filename") return &entry.filename;
+        if (key == "resourceType") return &entry.resource_type;
+        return summary_field(entry, key);
+    }
+    bool scalar() { return true; }
+
+    int m_depth = 0;
+    std::string m_key;
+    bool m_in_files = false, m_in_entry = false;
+    PackageIndexEntry m_entry;
+};
+
+} // namespace
+
 std::optional<std::vector<PackageIndexEntry>> read_index_file(const fs::path& index_file, const fs::path& folder,
                                                               std::size_t expected_json_files) {
     auto text = read_whole_file(index_file);
     if (!text) return std::nullopt;
-    auto index = nlohmann::json::parse(*text, nullptr, false);
-    if (index.is_discarded() || !index.is_object()) return std::nullopt;
-    auto files = index.find("files");
-    if (files == index.end() || !files->is_array()) return std::nullopt;
-    if (auto signature = index.find(folder_files_key); signature != index.end()) {
-        if (!signature->is_number_unsigned() || signature->get<std::size_t>() != expected_json_files)
-            return std::nullopt;
+    IndexReader reader;
+    if (!nlohmann::json::sax_parse(*text, &reader) || !reader.saw_files) return std::nullopt;
+    if (reader.folder_files) {
+        if (*reader.folder_files != expected_json_files) return std::nullopt;
     } else {
         // Written by another tool: trust it unless the folder changed after it was written.
         std::error_code ec;
@@ -278,23 +345,11 @@ std::optional<std::vector<PackageIndexEntry>> read_index_file(const fs::path& in
         if (ec || folder_time > index_time + std::chrono::seconds(2)) return std::nullopt;
     }
     std::vector<PackageIndexEntry> entries;
-    entries.reserve(files->size());
-    for (const auto& item : *files) {
-        if (!item.is_object()) continue;
-        PackageIndexEntry entry;
-        entry.filename = string_field(item, "filename");
-        entry.resource_type = string_field(item, "resourceType");
+    entries.reserve(reader.entries.size());
+    for (auto& entry : reader.entries) {
         if (entry.filename.empty() || entry.resource_type.empty() || entry.filename.find('/') != std::string::npos ||
             entry.filename.find('\\') != std::string::npos || entry.filename.front() == '.')
             continue;
-        entry.id = string_field(item, "id");
-        entry.url = string_field(item, "url");
-        entry.version = string_field(item, "version");
-        entry.name = string_field(item, "name");
-        entry.kind = string_field(item, "kind");
-        entry.type = string_field(item, "type");
-        entry.derivation = string_field(item, "derivation");
-        entry.base_definition = string_field(item, "baseDefinition");
         entries.push_back(std::move(entry));
     }
     return entries;

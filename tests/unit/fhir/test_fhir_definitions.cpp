@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace fs = std::filesystem;
 using healthdoc::fhir::Definitions;
@@ -276,4 +277,39 @@ TEST_CASE("definitions: empty() holds only what is added") {
     CHECK((*definitions->find("http://ex.org/vs"))["title"] == "second");
     CHECK((*definitions->find("ValueSet", "http://ex.org/vs|1.0.0"))["title"] == "second");
     CHECK_FALSE(definitions->types().find_type("Patient"));
+}
+
+TEST_CASE("definitions: look-ups and snapshots from several threads at once") {
+    auto reference = core_cache();
+    if (!reference) return;
+    TestCache cache(*reference);
+    healthdoc::formats::Diagnostics setup;
+    auto definitions = Definitions::load(cache.options(), setup);
+    definitions->add(
+        json{{"resourceType", "StructureDefinition"},
+             {"url", "http://ex.org/sd/patient"},
+             {"type", "Patient"},
+             {"derivation", "constraint"},
+             {"baseDefinition", "http://hl7.org/fhir/StructureDefinition/Patient"},
+             {"differential",
+              {{"element", json::array({json{{"id", "Patient.name"}, {"path", "Patient.name"}, {"min", 1}}})}}}});
+    const std::vector<std::string> urls = {"http://hl7.org/fhir/StructureDefinition/Observation",
+                                           "http://hl7.org/fhir/ValueSet/observation-status",
+                                           "http://hl7.org/fhir/StructureDefinition/bp", "http://ex.org/sd/patient"};
+    std::vector<std::vector<const json*>> seen(8);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < seen.size(); ++t)
+        threads.emplace_back([&, t] {
+            for (const auto& url : urls)
+                seen[t].push_back(definitions->structure_definition(url) ? definitions->structure_definition(url)
+                                                                         : definitions->find(url));
+            seen[t].push_back(definitions->types().find_type("Observation") ? definitions->find(urls[0]) : nullptr);
+        });
+    for (auto& thread : threads) thread.join();
+    for (std::size_t t = 1; t < seen.size(); ++t) CHECK(seen[t] == seen[0]);
+    for (const json* found : seen[0]) CHECK(found);
+    const json* generated = definitions->structure_definition("http://ex.org/sd/patient");
+    REQUIRE(generated);
+    CHECK(generated->contains("snapshot"));
+    CHECK(definitions->problems().empty());
 }
