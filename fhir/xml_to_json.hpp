@@ -1,9 +1,6 @@
-// FHIR XML -> FHIR JSON (FHIR R4 "XML Representation" and "JSON Representation"): element
-// names become properties, `value` attributes become JSON primitives typed by the element
-// definition (booleans, numbers), repeating elements become arrays, id/extension of
-// primitives go to "_name", resources inside contained/resource gain "resourceType", and the
-// xhtml narrative becomes a string. Which elements repeat and which primitives are numbers
-// comes from a TypeProvider (the core StructureDefinitions).
+// FHIR XML -> FHIR JSON as a plain nlohmann::json, for callers that need neither positions nor
+// findings nor decimals as written (the fhirpath command, ready ITI-65 Bundles): a thin wrapper
+// over read_fhir_xml (fhir/fhir_xml.hpp), which does the conversion.
 #pragma once
 
 #include "fhir/fhirpath/type_provider.hpp"
@@ -18,15 +15,14 @@ class xml_node;
 
 namespace healthdoc::fhir {
 
-// Converts the resource element `resource` (e.g. <Patient xmlns="http://hl7.org/fhir">).
-// Elements unknown to `types` are kept as single values (objects, or strings from their
-// `value` attribute). Decimals become JSON numbers: integers when written without a
-// fraction, doubles otherwise (nlohmann::json cannot keep "1.50" as written). Never throws
-// for well-formed XML.
+// Converts the resource element `resource` (e.g. <Patient xmlns="http://hl7.org/fhir">) with
+// read_fhir_xml, ignoring its findings: breaches of the XML representation are tolerated as far
+// as read_fhir_xml reads on (unknown elements are left out). Decimals become JSON numbers.
+// Throws InputError when the element is no FHIR resource.
 nlohmann::json xml_to_json(const pugi::xml_node& resource, const fhirpath::TypeProvider& types);
 
-// Parses `xml` and converts its document element. Throws InputError when the text is not
-// well-formed XML or has no root element.
+// Parses `xml` (with formats::parse_xml's defences) and converts its document element. Throws
+// InputError when the text is not well-formed XML or holds no FHIR resource.
 nlohmann::json xml_to_json(std::string_view xml, const fhirpath::TypeProvider& types);
 
 } // namespace healthdoc::fhir
