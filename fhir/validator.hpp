@@ -30,6 +30,9 @@ struct FhirValidationOptions {
     std::vector<std::string> profiles;
     // Give findings line:col when the FhirJson map knows them.
     bool positions = true;
+    // Example URLs (example.org, acme.com...) accepted, as the reference validator does by
+    // default: unknown extensions there are warnings. When false, such URLs are errors.
+    bool allow_example_urls = true;
 };
 
 class FhirValidator {

@@ -45,7 +45,19 @@ void check_binding(Run& run, const ElementDef& element, const Item& item) {
     std::vector<Outcome> outcomes;
     if (type == "code" || type == "string" || type == "uri") {
         if (!item.value || !item.value->is_string()) return;
-        outcomes.push_back(check_one(run, binding.value_set, "", item.value->get<std::string>()));
+        // R4 allows the shorthands xml, json and ttl where a mime type of a FHIR format is expected
+        // (CapabilityStatement.format, TestScript accept/contentType), as the reference validator does.
+        if (binding.value_set.rfind("http://hl7.org/fhir/ValueSet/mimetypes", 0) == 0) {
+            const std::string& code = item.value->get_ref<const std::string&>();
+            if (code == "xml" || code == "json" || code == "ttl") return;
+            // Parameters (";charset=...", "; variant=...") do not change the media type.
+            if (auto semicolon = code.find(';'); semicolon != std::string::npos) {
+                std::string bare = code.substr(0, semicolon);
+                while (!bare.empty() && bare.back() == ' ') bare.pop_back();
+                outcomes.push_back(check_one(run, binding.value_set, "", bare));
+            }
+        }
+        if (outcomes.empty()) outcomes.push_back(check_one(run, binding.value_set, "", item.value->get<std::string>()));
     } else if (type == "Coding" || type == "Quantity") {
         if (!item.value || !item.value->is_object()) return;
         const std::string code = member(*item.value, "code");

@@ -65,11 +65,15 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
     index->type = string_member(bundle, "type");
     auto entries = bundle.find("entry");
     if (entries != bundle.end() && entries->is_array()) {
-        for (const auto& entry : *entries) {
+        for (std::size_t i = 0; i < entries->size(); ++i) {
+            const json& entry = (*entries)[i];
             if (!entry.is_object()) continue;
             const std::string full_url = string_member(entry, "fullUrl");
             auto resource = entry.find("resource");
             if (resource == entry.end() || !resource->is_object()) continue;
+            if (!full_url.empty() && full_url.find(':') == std::string::npos)
+                run.report(Severity::error, "fhir.bundle.full-url", "The fullUrl must be an absolute URL.",
+                           frame.path + ".entry[" + std::to_string(i) + "]", &entry);
             if (!full_url.empty()) {
                 index->by_full_url.emplace(full_url, &*resource);
                 index->full_url_of.emplace(&*resource, full_url);

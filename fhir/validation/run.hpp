@@ -62,6 +62,7 @@ struct Run {
     const FhirJson& document;
     const std::string& file;
     bool positions = true;
+    bool allow_example_urls = true;
     formats::Diagnostics& out;
     std::unordered_set<std::string> seen; // rule|path|message already reported for this document
     std::vector<std::unique_ptr<BundleIndex>> bundles;
@@ -125,6 +126,9 @@ void check_bundle(Run& run, const nlohmann::json& bundle, ResourceFrame& frame);
 void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame);
 const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,
                                         const std::string& from_full_url);
+
+// True for the URLs the reference validator treats as examples (example.org, acme.com...).
+bool is_example_url(const std::string& url);
 
 // paths.cpp
 std::string child_path(const std::string& parent, const std::string& name, bool repeats, std::size_t index);

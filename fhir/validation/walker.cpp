@@ -141,6 +141,10 @@ void check_primitive_value(Run& run, const std::string& type, const Item& item) 
     }
     if (auto problem = primitive_problem(type, value, run.document.map.decimal_text(value)))
         run.report(Severity::error, "fhir.structure.primitive", *problem, item.path, &value);
+    if (!run.allow_example_urls && (type == "uri" || type == "url") && value.is_string() &&
+        value.get_ref<const std::string&>().find("example.org") != std::string::npos)
+        run.report(Severity::error, "fhir.structure.example-url", "Example URLs are not allowed in this context.",
+                   item.path, &value);
     if (type == "xhtml" && value.is_string()) {
         for (const auto& p : check_narrative_xhtml(value.get_ref<const std::string&>()))
             run.report(Severity::error, p.rule, p.message, item.path, &value);
@@ -195,7 +199,6 @@ void validate_children(Run& run, const CompiledProfile& profile, int index, cons
     for (auto it = object.begin(); it != object.end(); ++it) {
         const std::string& key = it.key();
         if (resource_root && key == "resourceType") continue;
-        if (key == "fhir_comments") continue;
         const bool extras = !key.empty() && key[0] == '_';
         const std::string_view name = extras ? std::string_view(key).substr(1) : std::string_view(key);
         std::string type;
@@ -217,6 +220,7 @@ void validate_children(Run& run, const CompiledProfile& profile, int index, cons
         const ElementDef& c = profile.elements[static_cast<std::size_t>(child)];
         std::vector<Item> items;
         int kinds = 0;
+        std::size_t invalid = 0; // present with a type the element does not allow
         for (const auto& [index_found, occurrence] : found) {
             if (index_found != child) continue;
             ++kinds;
@@ -224,6 +228,7 @@ void validate_children(Run& run, const CompiledProfile& profile, int index, cons
                 run.report(Severity::error, "fhir.structure.wrong-type",
                            "'" + occurrence.key + "' names a type that " + c.path + " does not allow.", path,
                            occurrence.value ? occurrence.value : occurrence.extras);
+                ++invalid;
                 continue;
             }
             if (occurrence.extras && !occurrence.type.empty() && !fhirpath::is_fhir_primitive(occurrence.type)) {
@@ -236,7 +241,7 @@ void validate_children(Run& run, const CompiledProfile& profile, int index, cons
         if (kinds > 1 && c.is_choice)
             run.report(Severity::error, "fhir.structure.choice-multiple",
                        c.path + " has values of several types; only one is allowed.", path, &object);
-        check_cardinality(run, c, items.size(), path, object);
+        check_cardinality(run, c, items.size() + invalid, path, object);
         for (const Item& item : items) validate_item(run, profile, child, item, frame);
         if (c.slicing && !c.slices.empty()) check_slicing(run, profile, child, items, path, frame);
     }
@@ -366,6 +371,18 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
     frame.resource = &resource;
     if (!frame.root) frame.root = &resource;
     if (run.depth >= max_depth) return;
+    if (auto id = resource.find("id"); id != resource.end() && id->is_string()) {
+        const std::string& text = id->get_ref<const std::string&>();
+        bool valid = !text.empty() && text.size() <= 64;
+        for (char c : text)
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+                valid = false;
+        if (!valid)
+            run.report(Severity::error, "fhir.structure.resource-id",
+                       text.size() > 64 ? "Invalid resource id: longer than 64 characters."
+                                        : "Invalid resource id: only A-Z, a-z, 0-9, '-' and '.' are allowed.",
+                       frame.path + ".id", &*id);
+    }
     if (type == "Bundle") check_bundle(run, resource, frame);
     validate_children(run, *base, 0, resource, frame.path, frame, true);
     Item self;
@@ -377,10 +394,14 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
     check_invariants(run, base->root().constraints, self, type, frame, done);
 
     std::vector<std::string> profiles;
+    std::set<std::string> claimed;
     if (auto meta = resource.find("meta"); meta != resource.end() && meta->is_object())
         if (auto list = meta->find("profile"); list != meta->end() && list->is_array())
             for (const auto& p : *list)
-                if (p.is_string()) profiles.push_back(p.get<std::string>());
+                if (p.is_string()) {
+                    profiles.push_back(p.get<std::string>());
+                    claimed.insert(p.get<std::string>());
+                }
     profiles.insert(profiles.end(), extra_profiles.begin(), extra_profiles.end());
     std::sort(profiles.begin(), profiles.end());
     profiles.erase(std::unique(profiles.begin(), profiles.end()), profiles.end());
@@ -403,6 +424,8 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
             continue;
         }
         if (profile->type != type) {
+            // A profile given by the element's type or the options applies to resources of its type only.
+            if (!claimed.count(url)) continue;
             run.report(Severity::error, "fhir.profile.wrong-type",
                        "The profile " + url + " constrains " + profile->type + ", not " + type + ".", frame.path,
                        &resource);

@@ -215,6 +215,7 @@ TEST_CASE("fhir validator: official validator suite, R4 cases runnable offline")
             }
             fhir::FhirValidationOptions options;
             options.profiles = variant.profiles;
+            options.allow_example_urls = !(test.contains("examples") && test["examples"] == false);
             fhir::FhirValidator validator(definitions, options);
             formats::Diagnostics found;
             auto document = read_resource(input, definitions->types(), found);
