@@ -1,5 +1,7 @@
 #include "cda/schematron_layer.hpp"
 
+#include "cda/background_build.hpp"
+
 #include "cda/model_schematrons.hpp"
 #include "cda/schematron/engine.hpp"
 #include "cda/schematron/loader.hpp"
@@ -133,24 +135,16 @@ class OfficialLayers final : public ValidationLayer {
 public:
     explicit OfficialLayers(fs::path schematrons) : m_schematrons(std::move(schematrons)) {
         m_models = model_schematrons(m_schematrons);
-        m_shared = std::async(std::launch::async, [this] {
-                       std::vector<std::pair<std::string, Compiled>> layers;
-                       for (const auto& [name, file] : k_shared_layers) {
-                           formats::Diagnostics out;
-                           if (auto compiled = load_and_compile(m_schematrons / file, "", out))
-                               layers.emplace_back(name, std::move(compiled));
-                           m_setup.append(out);
-                       }
-                       return layers;
-                   }).share();
     }
 
     std::string_view name() const override { return "cisis-official"; }
     bool applies_to(formats::Format format) const override {
         return format == formats::Format::cda || format == formats::Format::cda_autopresentable;
     }
-    bool ready() const override { return m_shared.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
-    void wait() const override { m_shared.wait(); }
+    void start() const override { m_shared.start(); }
+    bool started() const override { return m_shared.started(); }
+    bool ready() const override { return m_shared.ready(); }
+    void wait() const override { m_shared.get(); }
 
     void run(const LayerInput& input, formats::Diagnostics& out) const override {
         if (!input.xml || !input.clinical_document) return;
@@ -193,7 +187,16 @@ private:
     fs::path m_schematrons;
     std::vector<ModelSchematron> m_models;
     formats::Diagnostics m_setup; // written by the compiling thread before m_shared is ready
-    std::shared_future<std::vector<std::pair<std::string, Compiled>>> m_shared;
+    BackgroundBuild<std::vector<std::pair<std::string, Compiled>>> m_shared{[this] {
+        std::vector<std::pair<std::string, Compiled>> layers;
+        for (const auto& [name, file] : k_shared_layers) {
+            formats::Diagnostics out;
+            if (auto compiled = load_and_compile(m_schematrons / file, "", out))
+                layers.emplace_back(name, std::move(compiled));
+            m_setup.append(out);
+        }
+        return layers;
+    }};
     mutable std::mutex m_mutex;
     mutable std::map<std::string, std::shared_future<std::pair<Compiled, formats::Diagnostics>>> m_model_cache;
     mutable xpath::FileDocumentProvider m_documents;

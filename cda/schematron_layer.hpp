@@ -25,8 +25,8 @@ std::unique_ptr<ValidationLayer> make_schematron_layer(const std::filesystem::pa
                                                        formats::Diagnostics& setup);
 
 // The ANS official stack of `pack` (its schematrons/ folder). The five shared layers are
-// compiled on a background thread started here; model schematrons when a document first needs
-// one.
+// compiled on a background thread once the run may need them (ValidationLayer::start); model
+// schematrons when a document first needs one.
 std::unique_ptr<ValidationLayer> make_official_layers(const RulesPack& pack, formats::Diagnostics& setup);
 
 } // namespace healthdoc::cda

@@ -1,5 +1,7 @@
 #include "cda/validation.hpp"
 
+#include "cda/background_build.hpp"
+#include "cda/fhir_layer.hpp"
 #include "cda/rule_overlap.hpp"
 #include "cda/schematron_layer.hpp"
 
@@ -9,10 +11,12 @@
 
 #include "cda/schema_locator.hpp"
 #include "cda/xsd_schema.hpp"
+#include "fhir/fhir_json.hpp"
 #include "formats/errors.hpp"
 #include "formats/json_document.hpp"
 #include "formats/parallel.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <mutex>
@@ -32,19 +36,19 @@ bool is_cda(formats::Format format) {
 class XsdLayer final : public ValidationLayer {
 public:
     explicit XsdLayer(std::filesystem::path path)
-        : m_schema(std::async(std::launch::async, [path] {
-                       return std::shared_ptr<XsdSchema>(XsdSchema::load(path));
-                   }).share()) {}
+        : m_schema([path] { return std::shared_ptr<XsdSchema>(XsdSchema::load(path)); }) {}
     std::string_view name() const override { return "cda-schema"; }
     bool applies_to(formats::Format format) const override { return is_cda(format); }
-    bool ready() const override { return m_schema.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+    void start() const override { m_schema.start(); }
+    bool started() const override { return m_schema.started(); }
+    bool ready() const override { return m_schema.ready(); }
     void wait() const override { m_schema.get(); }
     void run(const LayerInput& input, formats::Diagnostics& out) const override {
         if (input.xml && input.clinical_document) m_schema.get()->validate(*input.xml, input.clinical_document, out);
     }
 
 private:
-    std::shared_future<std::shared_ptr<XsdSchema>> m_schema;
+    BackgroundBuild<std::shared_ptr<XsdSchema>> m_schema;
 };
 
 formats::DocumentReport unreadable_report(const std::string& file, const std::string& reason) {
@@ -66,6 +70,7 @@ struct Validator::Prepared {
     formats::Detection detection;
     std::unique_ptr<formats::XmlDocument> xml;
     std::optional<nlohmann::json> json;
+    std::unique_ptr<fhir::FhirJson> fhir; // FHIR JSON, read with positions
     pugi::xml_node clinical_document;
     formats::DocumentReport report;
     std::size_t bytes = 0; // size of the input, for the parse-ahead budget
@@ -101,6 +106,11 @@ Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& s
     }
     for (const auto& file : settings.schematrons)
         m_layers.push_back(make_schematron_layer(file, settings.phase, setup));
+    FhirLayerSettings fhir_settings;
+    fhir_settings.package_cache = settings.fhir_package_cache;
+    fhir_settings.implementation_guides = settings.fhir_implementation_guides;
+    fhir_settings.profiles = settings.fhir_profiles;
+    if (auto layer = make_fhir_layer(fhir_settings, setup)) m_layers.push_back(std::move(layer));
 }
 
 Validator::~Validator() = default;
@@ -129,6 +139,9 @@ void Validator::prepare(const formats::SourceText& source, Prepared& p) const {
         if (p.xml && is_cda(p.detection.format)) p.clinical_document = find_clinical_document(p.xml->root());
         break;
     case formats::Format::fhir_json:
+        p.fhir = fhir::read_fhir_json(source, p.report.diagnostics,
+                                      {m_settings.limits.max_bytes, m_settings.limits.max_depth});
+        break;
     case formats::Format::json:
         p.json = formats::parse_json(source, p.report.diagnostics,
                                      {m_settings.limits.max_bytes, m_settings.limits.max_depth});
@@ -152,7 +165,7 @@ void Validator::prepare(const formats::SourceText& source, Prepared& p) const {
 }
 
 bool Validator::can_finish_now(const Prepared& p) const {
-    if ((!p.xml && !p.json) || p.report.diagnostics.has_at_least(formats::Severity::fatal)) return true;
+    if ((!p.xml && !p.json && !p.fhir) || p.report.diagnostics.has_at_least(formats::Severity::fatal)) return true;
     for (const auto& layer : m_layers)
         if (layer->applies_to(p.detection.format) && !layer->ready()) return false;
     return true;
@@ -160,8 +173,9 @@ bool Validator::can_finish_now(const Prepared& p) const {
 
 formats::DocumentReport Validator::finish(Prepared& p) const {
     auto started = Clock::now();
-    if (p.xml || p.json) {
-        LayerInput input{p.report.file, p.detection, p.xml.get(), p.json ? &*p.json : nullptr, p.clinical_document};
+    if (p.xml || p.json || p.fhir) {
+        const nlohmann::json* json = p.json ? &*p.json : p.fhir ? &p.fhir->root : nullptr;
+        LayerInput input{p.report.file, p.detection, p.xml.get(), json, p.clinical_document, p.fhir.get()};
         for (const auto& layer : m_layers) {
             if (p.report.diagnostics.has_at_least(formats::Severity::fatal)) break;
             if (layer->applies_to(p.detection.format)) layer->run(input, p.report.diagnostics);
@@ -182,6 +196,12 @@ formats::DocumentReport Validator::validate(const formats::SourceText& source) c
 std::vector<formats::DocumentReport> Validator::validate_all(const std::vector<formats::InputRef>& inputs,
                                                              unsigned jobs) const {
     std::vector<formats::DocumentReport> reports(inputs.size());
+    // Layers that build in the background (the CDA schema, the official schematrons) start now,
+    // so that building overlaps reading the first inputs; a run of FHIR JSON alone needs none.
+    if (std::any_of(inputs.begin(), inputs.end(), [](const formats::InputRef& input) {
+            return input.is_stdin() || std::filesystem::path(input.path).extension() != ".json";
+        }))
+        for (const auto& layer : m_layers) layer->start();
     // Inputs parsed while the schema was still compiling, finished once it is ready.
     std::mutex mutex;
     std::vector<std::pair<std::size_t, Prepared>> parked;
@@ -212,7 +232,9 @@ std::vector<formats::DocumentReport> Validator::validate_all(const std::vector<f
         formats::parallel_for(parked.size(), jobs,
                               [&](std::size_t k) { reports[parked[k].first] = finish(parked[k].second); });
     }
-    wait_until_ready(); // a schema that does not compile fails the run even when no CDA input needed it
+    // A schema that does not compile fails the run even when no CDA input needed it.
+    for (const auto& layer : m_layers)
+        if (layer->started()) layer->wait();
     return reports;
 }
 

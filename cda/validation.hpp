@@ -1,6 +1,8 @@
 // The validation pipeline: given any input, detect what it is, parse it (well-formedness), then
-// run the layers that apply: the CDA schema, then the built-in CI-SIS header rules (each
-// independent of the other), then any layer a caller adds. Compiled once per run, then used from many threads at once.
+// run the layers that apply: for CDA the schema, then the built-in CI-SIS header rules (each
+// independent of the other) and the official schematrons; for FHIR JSON and XML the FHIR
+// validator (cda/fhir_layer.hpp); then any layer a caller adds. Compiled once per run, then used from many threads at
+// once.
 #pragma once
 
 #include "formats/detect.hpp"
@@ -39,6 +41,12 @@ struct ValidationSettings {
     std::vector<std::string> schematrons; // --schematron FILE: run on every XML input
     std::string phase;                    // --phase for those files ("" = each one's default)
     formats::XmlLimits limits;
+    // FHIR inputs: the package cache, implementation guides and extra profiles (--package-cache,
+    // --ig, --profile). When none is given and the core package is absent, FHIR inputs are
+    // checked for well-formedness only, after one warning.
+    std::optional<std::string> fhir_package_cache;
+    std::vector<std::string> fhir_implementation_guides;
+    std::vector<std::string> fhir_profiles;
 };
 
 // What a layer is given: the input's name, its detection and its parsed form (layers only
@@ -64,10 +72,16 @@ public:
     virtual std::string_view name() const = 0;
     // Whether this layer checks inputs of `format`.
     virtual bool applies_to(formats::Format format) const = 0;
-    // False while the layer is still being built in the background (a schema compiling);
-    // run() then waits for it.
+    // Starts building the layer in the background (a schema compiling), when it has to be
+    // built: the run may meet inputs it applies to. Default: nothing to build.
+    virtual void start() const {}
+    // Whether start() was called (or the layer has nothing to build).
+    virtual bool started() const { return true; }
+    // False while the layer is still being built (starting the build if needed); run() then
+    // waits for it.
     virtual bool ready() const { return true; }
-    // Blocks until the layer is built; throws UsageError when it could not be. Default: no-op.
+    // Builds the layer if needed and blocks until it is built; throws UsageError when it could
+    // not be. Default: no-op.
     virtual void wait() const {}
     virtual void run(const LayerInput& input, formats::Diagnostics& out) const = 0;
 };

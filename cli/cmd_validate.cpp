@@ -20,6 +20,9 @@ struct ValidateOptions {
     std::vector<std::string> schematrons;
     std::string phase;
     std::string value_sets;
+    std::string package_cache;
+    std::vector<std::string> implementation_guides;
+    std::vector<std::string> profiles;
     std::size_t max_depth = formats::XmlLimits{}.max_depth;
     std::size_t max_megabytes = formats::XmlLimits{}.max_bytes / (1024 * 1024);
 };
@@ -36,6 +39,9 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     if (!options.rules_pack.empty()) settings.rules_pack = options.rules_pack;
     settings.schematrons = options.schematrons;
     settings.phase = options.phase;
+    if (!options.package_cache.empty()) settings.fhir_package_cache = options.package_cache;
+    settings.fhir_implementation_guides = options.implementation_guides;
+    settings.fhir_profiles = options.profiles;
     settings.limits.max_depth = options.max_depth;
     settings.limits.max_bytes = options.max_megabytes * 1024 * 1024;
 
@@ -87,6 +93,13 @@ void setup_validate(CLI::App& app, CommandContext& context) {
                         "defaultPhase; #ALL for every pattern)");
     command->add_option("--value-sets", options->value_sets,
                         "Folder of IHE SVS value-set files (ANS JDV) replacing the built-in and installed sets");
+    command->add_option("--package-cache", options->package_cache,
+                        "FHIR package cache folder (default: $HEALTHDOC_PACKAGE_CACHE, then ~/.fhir/packages)");
+    command->add_option("--ig", options->implementation_guides,
+                        "FHIR implementation guide to load with its dependencies: id#version or id from the package "
+                        "cache, or a package .tgz (repeatable)");
+    command->add_option("--profile", options->profiles,
+                        "Also validate every FHIR resource against this profile (canonical URL; repeatable)");
     command->add_option("--max-depth", options->max_depth, "Deepest XML element nesting accepted")
         ->capture_default_str();
     command->add_option("--max-size", options->max_megabytes, "Largest input accepted, in MiB")->capture_default_str();

@@ -250,8 +250,9 @@ TEST_CASE("cda::validation_validate_all") {
             CHECK(reports[i].diagnostics.items().front().rule == "io.read.failed");
             break;
         case 3:
+            // Checked by the FHIR layer when a core package is installed; no error either way.
             CHECK(reports[i].kind == "fhir-json");
-            CHECK(reports[i].diagnostics.empty());
+            CHECK_FALSE(reports[i].diagnostics.has_at_least(healthdoc::formats::Severity::error));
             break;
         }
         CHECK(reports[i].seconds >= 0.0);
