@@ -29,7 +29,7 @@ void check_extension(Run& run, const Item& item, const ResourceFrame& frame, boo
         // to it through packages we may not have: a warning, not an error.
         const bool example = is_example_url(url);
         const bool core = url.rfind("http://hl7.org/fhir/", 0) == 0;
-        if (!modifier && ((example && run.allow_example_urls) || core))
+        if ((example && run.allow_example_urls) || core)
             run.report(Severity::warning, "fhir.extension.unknown",
                        "The extension " + url + " is not known, so it was not checked.", item.path, item.anchor);
         else

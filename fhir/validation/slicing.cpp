@@ -136,8 +136,33 @@ std::vector<const json*> values_at(const Run&, const json& item, const std::vect
     return current;
 }
 
-bool matches_slice(const Run& run, const CompiledProfile& profile, const ElementDef& sliced, int slice,
-                   const Item& item, const ResourceFrame& frame) {
+// Whether `value` conforms to the profile `url`: validated into a scratch list, no error.
+bool conforms(Run& run, const std::string& url, const json& value, const ResourceFrame& frame) {
+    auto compiled = run.profiles.get(url);
+    if (!compiled) return false;
+    formats::Diagnostics scratch;
+    Run trial{run.definitions, run.terminology, run.profiles,           run.environment, run.once, run.document,
+              run.file,        false,           run.allow_example_urls, scratch,         {},       {},
+              run.depth};
+    if (compiled->kind == "resource") {
+        ResourceFrame inner = frame;
+        inner.path = "x";
+        validate_resource(trial, value, inner, {url});
+    } else {
+        if (!value.is_object()) return true;
+        validate_children(trial, *compiled, 0, value, "x", frame, false);
+        Item item;
+        item.value = &value;
+        item.type = compiled->type;
+        item.path = "x";
+        std::set<std::string> done;
+        check_invariants(trial, compiled->root().constraints, item, compiled->type, frame, done);
+    }
+    return !scratch.has_at_least(Severity::error);
+}
+
+bool matches_slice(Run& run, const CompiledProfile& profile, const ElementDef& sliced, int slice, const Item& item,
+                   const ResourceFrame& frame) {
     if (!item.value) return false;
     const ElementDef& entry = profile.elements[static_cast<std::size_t>(slice)];
     for (const auto& d : sliced.slicing->discriminators) {
@@ -204,7 +229,24 @@ bool matches_slice(const Run& run, const CompiledProfile& profile, const Element
             const ElementDef& target = profile.elements[static_cast<std::size_t>(at)];
             if (target.min >= 1 && values.empty()) return false;
             if (target.max == 0 && !values.empty()) return false;
-        } else if (d.type == "type" || d.type == "profile") {
+        } else if (d.type == "profile") {
+            const ElementDef& target = at >= 0 ? profile.elements[static_cast<std::size_t>(at)] : entry;
+            std::vector<std::string> urls;
+            for (const auto& t : target.types)
+                for (const auto& p : t.profiles) urls.push_back(p);
+            if (urls.empty()) {
+                if (target.max == 0 && !values.empty()) return false;
+                if (target.min >= 1 && values.empty()) return false;
+                continue;
+            }
+            if (values.empty()) return false;
+            for (const json* v : values) {
+                bool ok = false;
+                for (const auto& url : urls)
+                    if (conforms(run, url, *v, frame)) ok = true;
+                if (!ok) return false;
+            }
+        } else if (d.type == "type") {
             const ElementDef& target = at >= 0 ? profile.elements[static_cast<std::size_t>(at)] : entry;
             if (target.types.empty()) continue;
             bool ok = false;
@@ -213,16 +255,8 @@ bool matches_slice(const Run& run, const CompiledProfile& profile, const Element
                 if (v->is_object())
                     if (auto rt = v->find("resourceType"); rt != v->end() && rt->is_string())
                         actual = rt->get<std::string>();
-                for (const auto& t : target.types) {
-                    if (d.type == "type" && (t.code == actual || t.code == "Resource")) ok = true;
-                    if (d.type == "profile") {
-                        for (const auto& p : t.profiles) {
-                            auto compiled = run.profiles.get(p);
-                            if (compiled && compiled->type == actual) ok = true;
-                        }
-                        if (t.profiles.empty() && (t.code == actual || t.code == "Resource")) ok = true;
-                    }
-                }
+                for (const auto& t : target.types)
+                    if (t.code == actual || t.code == "Resource") ok = true;
             }
             if (!ok) return false;
         }
