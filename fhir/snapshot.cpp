@@ -81,6 +81,8 @@ public:
     SnapshotBuilder(const json& profile, const StructureLookup& lookup, formats::Diagnostics& problems)
         : m_profile(profile), m_lookup(lookup), m_problems(problems), m_url(string_of(profile, "url")) {}
 
+    bool is_specialization() const { return string_of(m_profile, "derivation") == "specialization"; }
+
     std::optional<json> build() {
         const std::string base_url = string_of(m_profile, "baseDefinition");
         auto differential = m_profile.find("differential");
@@ -94,6 +96,14 @@ public:
             return std::nullopt;
         }
         const json* base = m_lookup(base_url);
+        // R5's abstract root type, which logical models written for newer tools derive from;
+        // R4 has none, and it contributes no element but the root.
+        static const json abstract_base = json::parse(
+            R"({"resourceType": "StructureDefinition", "url": "http://hl7.org/fhir/StructureDefinition/Base", "type": "Base",
+                "snapshot": {"element": [{"id": "Base", "path": "Base", "min": 0, "max": "*",
+                                          "base": {"path": "Base", "min": 0, "max": "*"}}]}})");
+        if (!base && base_url == "http://hl7.org/fhir/StructureDefinition/Base" && is_specialization())
+            base = &abstract_base;
         if (!base || !base->contains("snapshot")) {
             report("fhir.snapshot.base-not-found", "has no snapshot and its base " + base_url + " is not available");
             return std::nullopt;
