@@ -106,11 +106,12 @@ private:
         place(slot, element);
         slot["resourceType"] = type;
         place(slot["resourceType"], element);
-        read_content(element, type, FhirChildKind::resource, slot, m_path_of_resource, depth);
+        read_content(element, type, FhirChildKind::resource, &slot, m_path_of_resource, depth);
     }
 
     // Attributes, text and child elements of `element`, defined at `definition`, into `out`.
-    void read_content(const pugi::xml_node& element, const std::string& definition, FhirChildKind kind, json& out,
+    // With `out` null, only checks (a primitive without id nor extensions has nothing to read).
+    void read_content(const pugi::xml_node& element, const std::string& definition, FhirChildKind kind, json* out,
                       const std::string& path, int depth) {
         if (depth > k_max_depth) {
             report(Severity::error, "fhir.xml.too-deep", "the element is nested too deeply to be read", element, path);
@@ -132,10 +133,11 @@ private:
             if (node.type() != pugi::node_element) continue;
             gather(node, definition, properties, sequence, path);
         }
-        for (auto& property : properties) read_property(property, out, path, depth);
+        if (out)
+            for (auto& property : properties) read_property(property, *out, path, depth);
     }
 
-    void read_attributes(const pugi::xml_node& element, const std::string& definition, FhirChildKind kind, json& out,
+    void read_attributes(const pugi::xml_node& element, const std::string& definition, FhirChildKind kind, json* out,
                          const std::string& path) {
         for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
              attribute = attribute.next_attribute()) {
@@ -155,7 +157,8 @@ private:
                        "attribute '" + std::string(name) + "' is not allowed on this element", element, path);
                 continue;
             }
-            json& value = out[std::string(name)];
+            if (!out) continue;
+            json& value = (*out)[std::string(name)];
             value = attribute.value();
             place(value, element);
         }
@@ -198,9 +201,11 @@ private:
                        node, child_path);
                 return;
             }
+            if (!sequence.started || *child.rank >= sequence.last_rank) {
+                sequence.last_rank = *child.rank;
+                sequence.last_name = name;
+            }
             sequence.started = true;
-            sequence.last_rank = std::max(sequence.last_rank, *child.rank);
-            sequence.last_name = name;
         }
         if (property == properties.end()) {
             properties.push_back(Property{name, std::move(child), {node}});
@@ -240,7 +245,7 @@ private:
                 continue;
             } else {
                 item = json::object();
-                read_content(node, child.definition, FhirChildKind::complex, item, item_path(i), depth + 1);
+                read_content(node, child.definition, FhirChildKind::complex, &item, item_path(i), depth + 1);
             }
             place(item, node);
         }
@@ -327,7 +332,10 @@ private:
                 report(Severity::error, "fhir.xml.missing-value",
                        "a primitive element needs a value attribute or extensions", node, item_path(i));
             any_value = any_value || has_value;
-            any_extra = any_extra || has_children || node.attribute("id");
+            const bool has_extra = has_children || node.attribute("id");
+            any_extra = any_extra || has_extra;
+            if (!has_extra)
+                read_content(node, child.definition, FhirChildKind::primitive, nullptr, item_path(i), depth + 1);
         }
         if (any_value) {
             json& slot = out[property.name];
@@ -355,7 +363,7 @@ private:
                 if (!node.attribute("id") && !has_child_elements(node)) continue;
                 json& item = child.is_array ? slot[i] : slot;
                 item = json::object();
-                read_content(node, child.definition, FhirChildKind::primitive, item, item_path(i), depth + 1);
+                read_content(node, child.definition, FhirChildKind::primitive, &item, item_path(i), depth + 1);
                 place(item, node);
             }
             if (child.is_array) place(slot, property.nodes.front());
