@@ -31,15 +31,17 @@ constexpr std::array<std::string_view, 53> k_allowed_elements{
     "small",    "span", "strong",  "sub", "sup",     "table",      "tbody", "td",      "tfoot", "th",   "thead",
     "tr",       "tt",   "ul",      "var", "address", "bdo",        "kbd",   "map",     "area"};
 
-// txt-1's attribute list, plus those the reference validator also accepts (xml:lang, and
-// usemap, ismap, nohref of images and maps) and br's clear.
-constexpr std::array<std::string_view, 54> k_allowed_attributes{
-    "abbr",        "accesskey",  "align",  "alt",     "axis",     "bgcolor", "border",   "cellhalign", "cellpadding",
-    "cellspacing", "cellvalign", "char",   "charoff", "charset",  "cite",    "class",    "colspan",    "compact",
-    "coords",      "dir",        "frame",  "headers", "height",   "href",    "hreflang", "hspace",     "id",
-    "lang",        "longdesc",   "name",   "nowrap",  "rel",      "rev",     "rowspan",  "rules",      "scope",
-    "shape",       "span",       "src",    "start",   "style",    "summary", "tabindex", "title",      "type",
-    "valign",      "value",      "vspace", "width",   "xml:lang", "clear",   "usemap",   "ismap",      "nohref"};
+// txt-1's attribute list, plus those the reference validator also accepts (xml:lang, xml:space
+// (XHTML's <pre xml:space="preserve">), and usemap, ismap, nohref of images and maps) and br's
+// clear.
+constexpr std::array<std::string_view, 55> k_allowed_attributes{
+    "abbr",        "accesskey",   "align",      "alt",    "axis",     "bgcolor", "border",   "cellhalign",
+    "cellpadding", "cellspacing", "cellvalign", "char",   "charoff",  "charset", "cite",     "class",
+    "colspan",     "compact",     "coords",     "dir",    "frame",    "headers", "height",   "href",
+    "hreflang",    "hspace",      "id",         "lang",   "longdesc", "name",    "nowrap",   "rel",
+    "rev",         "rowspan",     "rules",      "scope",  "shape",    "span",    "src",      "start",
+    "style",       "summary",     "tabindex",   "title",  "type",     "valign",  "value",    "vspace",
+    "width",       "xml:lang",    "clear",      "usemap", "ismap",    "nohref",  "xml:space"};
 
 // Elements a paragraph cannot hold (HTML 4: p holds inline content only); the reference
 // validator checks these.

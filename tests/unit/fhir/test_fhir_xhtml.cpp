@@ -56,6 +56,7 @@ TEST_CASE("fhir::xhtml_valid_narratives") {
     CHECK(rules(div("<!-- a comment with & and <b> --><p>x</p>")).empty());
     CHECK(rules(div("<![CDATA[ a < b & c ]]>")).empty());
     CHECK(rules(div("<p xml:lang=\"fr\" lang=\"fr\">bonjour</p>")).empty());
+    CHECK(rules(div("<pre xml:space=\"preserve\">  kept  </pre>")).empty());
     CHECK(rules("<h:div xmlns:h=\"http://www.w3.org/1999/xhtml\"><h:p>x</h:p></h:div>").empty());
     CHECK(rules("  \n" + div("x") + "\n").empty());
     CHECK(rules(div("<a href=\"https://example.org/a?b=1&amp;c=2\">x</a><img src=\"http://example.org/i.png\"/>"))
