@@ -15,9 +15,17 @@ if [ -z "${HEALTHDOC_SCHEMAS:-}" ] && ! "$healthdoc" packages list | grep -q "AN
   "$healthdoc" packages install "$kit" --name ans-cisis || exit 2
 fi
 
+# FHIR inputs are validated against the FHIR R4 core package from the package cache
+# (~/.fhir/packages). When it is not installed there, use the reference copy beside the checkout.
+fhir_packages=${HEALTHDOC_SHARED:-$here/../../shared}/reference/fhir/packages
+if [ -z "${HEALTHDOC_PACKAGE_CACHE:-}" ] && ! "$healthdoc" packages list | grep -q "hl7.fhir.r4.core" &&
+  [ -d "$fhir_packages" ]; then
+  export HEALTHDOC_PACKAGE_CACHE=$fhir_packages
+fi
+
 status=0
-echo "== healthdoc validate examples/valid (expect exit 0)"
-"$healthdoc" validate "$here/valid"
+echo "== healthdoc validate examples/valid examples/fhir (expect exit 0)"
+"$healthdoc" validate "$here/valid" "$here/fhir"
 code=$?
 [ $code -eq 0 ] || { echo "unexpected exit $code"; status=1; }
 
