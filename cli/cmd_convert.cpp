@@ -4,12 +4,18 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/submission_options.hpp"
+#include "fhir/fhir_json.hpp"
+#include "fhir/fhir_xml.hpp"
+#include "fhir/fhirpath/package_type_provider.hpp"
+#include "fhir/package_cache.hpp"
+#include "fhir/xml_element_order.hpp"
 #include "formats/atomic_file.hpp"
 #include "formats/detect.hpp"
 #include "formats/errors.hpp"
 #include "formats/xml_document.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -39,6 +45,7 @@ struct ConvertOptions {
     FieldOptions fields;
     ReplacementOptions replacement;
     SubmissionOptions submission; // --to mhd|xds
+    std::string package_cache;    // --to fhir-xml|fhir-json
 };
 
 void apply_field_options(const FieldOptions& f, cda::N1Metadata& m) {
@@ -206,6 +213,64 @@ int run_convert_to_payload(const ConvertOptions& options, const GlobalOptions& g
     return conversion.finish(global);
 }
 
+// The folder of the R4 core package, whose definitions say which elements repeat, which are
+// numbers and in which order XML writes them.
+std::filesystem::path core_package_folder(const ConvertOptions& options) {
+    std::optional<std::string> cache;
+    if (!options.package_cache.empty()) cache = options.package_cache;
+    auto core = fhir::find_package("hl7.fhir.r4.core#4.0.1", cache);
+    if (!core)
+        throw UsageError("convert --to " + options.to + " needs the FHIR package hl7.fhir.r4.core#4.0.1 in " +
+                         fhir::package_cache_directory(cache).string() +
+                         ": install it with `healthdoc packages install hl7.fhir.r4.core#4.0.1` or name the cache "
+                         "with --package-cache");
+    std::error_code error;
+    auto folder = core->path / "package";
+    return std::filesystem::is_directory(folder, error) ? folder : core->path;
+}
+
+bool looks_like_xml(std::string_view bytes) {
+    const auto first = bytes.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+    return first != std::string_view::npos && bytes[first] == '<';
+}
+
+// FHIR JSON <-> FHIR XML (docs/convert.md). The input's form is read from its first character;
+// the output is written unless the input could not be read as a resource.
+int run_convert_fhir(const ConvertOptions& options, const GlobalOptions& global) {
+    const auto folder = core_package_folder(options);
+    fhir::set_xml_element_order_source(folder);
+    const auto types = fhir::fhirpath::PackageTypeProvider::shared(folder);
+    Conversion conversion(options);
+    auto& report = conversion.report();
+    auto& diagnostics = report.diagnostics;
+    const std::string& file = conversion.source().name();
+    std::unique_ptr<fhir::FhirJson> resource;
+    std::unique_ptr<formats::XmlDocument> xml;
+    if (looks_like_xml(conversion.source().bytes())) {
+        xml = formats::parse_xml(conversion.source(), diagnostics);
+        if (xml) resource = fhir::read_fhir_xml(*xml, file, *types, diagnostics);
+    } else {
+        resource = fhir::read_fhir_json(conversion.source(), diagnostics);
+        if (resource && !(resource->root.is_object() && resource->root.contains("resourceType") &&
+                          resource->root["resourceType"].is_string())) {
+            diagnostics.report(formats::Severity::fatal, "fhir.json.not-a-resource",
+                               "the JSON is not a FHIR resource: it has no resourceType",
+                               formats::Location{file, 1, 1, ""});
+            resource.reset();
+        }
+    }
+    if (!resource) {
+        report.unreadable = true;
+        return conversion.finish(global);
+    }
+    report.details["resourceType"] = resource->root["resourceType"].get<std::string>();
+    std::string bytes = options.to == "fhir-xml" ? fhir::write_fhir_xml(resource->root, &resource->map, *types)
+                                                 : fhir::write_fhir_json(resource->root, &resource->map, types.get());
+    if (!bytes.empty() && bytes.back() != '\n') bytes += '\n';
+    conversion.write(bytes);
+    return conversion.finish(global);
+}
+
 } // namespace
 
 void setup_convert(CLI::App& app, CommandContext& context) {
@@ -242,13 +307,16 @@ void setup_convert(CLI::App& app, CommandContext& context) {
     command->add_option("--previous-version", r.previous_version,
                         "versionNumber of the replaced document, without --previous");
     add_submission_options(*command, options->submission);
+    command->add_option("--package-cache", options->package_cache,
+                        "FHIR package cache holding hl7.fhir.r4.core#4.0.1, for --to fhir-xml|fhir-json "
+                        "(default: $HEALTHDOC_PACKAGE_CACHE, then ~/.fhir/packages)");
     command->callback([options, &context] {
         if (options->to == "mhd" || options->to == "xds") {
             context.exit_code = run_convert_to_payload(*options, context.global);
             return;
         }
-        if (options->to != "cda") {
-            context.exit_code = not_implemented("convert --to " + options->to);
+        if (options->to == "fhir-xml" || options->to == "fhir-json") {
+            context.exit_code = run_convert_fhir(*options, context.global);
             return;
         }
         context.exit_code = run_convert_to_cda(*options, context.global);
