@@ -89,7 +89,9 @@ void FhirValidator::validate(const FhirJson& resource, const std::string& file, 
                         out,
                         {},
                         {},
-                        0};
+                        0,
+                        m_state->options.security_checks,
+                        {}};
     try {
         validation::validate_resource(run, resource.root, validation::ResourceFrame{}, m_state->options.profiles);
     } catch (const std::exception& error) {

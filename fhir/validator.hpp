@@ -33,6 +33,9 @@ struct FhirValidationOptions {
     // Example URLs (example.org, acme.com...) accepted, as the reference validator does by
     // default: unknown extensions there are warnings. When false, such URLs are errors.
     bool allow_example_urls = true;
+    // Security checks (the reference validator's -security-checks): a string holding what
+    // looks like HTML tags is an error.
+    bool security_checks = false;
 };
 
 class FhirValidator {

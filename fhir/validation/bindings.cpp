@@ -27,6 +27,58 @@ Outcome check_one(const Run& run, const std::string& value_set, const std::strin
     return {check.membership, check.reason, code};
 }
 
+// The concept `code` of a CodeSystem (concepts nest), or nullptr.
+const json* find_concept(const json& concepts, const std::string& code, int depth = 0) {
+    if (!concepts.is_array() || depth > 40) return nullptr;
+    for (const auto& concept_entry : concepts) {
+        if (member(concept_entry, "code") == code) return &concept_entry;
+        if (auto nested = concept_entry.find("concept"); nested != concept_entry.end())
+            if (const json* found = find_concept(*nested, code, depth + 1)) return found;
+    }
+    return nullptr;
+}
+
+// Compares displays as the reference validator does: case and surrounding blanks do not matter.
+std::string normalized(const std::string& text) {
+    std::string out;
+    for (char c : text) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    const auto first = out.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return {};
+    return out.substr(first, out.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+// A Coding.display must be the code system's display or one of the concept's designations.
+void check_display(Run& run, const std::string& system, const std::string& code, const std::string& display,
+                   const std::string& expected, const json& coding, const std::string& path) {
+    if (normalized(display) == normalized(expected)) return;
+    std::vector<std::string> choices{"'" + expected + "'"};
+    if (const json* code_system = run.definitions.find("CodeSystem", system))
+        if (auto concepts = code_system->find("concept"); concepts != code_system->end())
+            if (const json* found = find_concept(*concepts, code))
+                if (auto designations = found->find("designation");
+                    designations != found->end() && designations->is_array())
+                    for (const auto& designation : *designations) {
+                        const std::string value = member(designation, "value");
+                        if (value.empty()) continue;
+                        if (normalized(value) == normalized(display)) return;
+                        const std::string language = member(designation, "language");
+                        choices.push_back("'" + value + "'" + (language.empty() ? "" : " (" + language + ")"));
+                    }
+    std::string valid;
+    if (choices.size() == 1) {
+        valid = "Valid display is " + choices.front();
+    } else {
+        valid = "Valid display is one of " + std::to_string(choices.size()) + " choices: ";
+        for (std::size_t i = 0; i < choices.size(); ++i)
+            valid += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    }
+    const json* anchor = &coding;
+    if (auto at = coding.find("display"); at != coding.end()) anchor = &*at;
+    run.report(Severity::error, "fhir.terminology.wrong-display",
+               "Wrong Display Name '" + display + "' for " + system + "#" + code + ". " + valid, path + ".display",
+               anchor);
+}
+
 void report_unknown(Run& run, const std::string& value_set, const std::string& reason, const Item& item) {
     if (!run.once.first("not-expandable|" + value_set)) return;
     run.report(Severity::information, "fhir.terminology.not-expandable",
@@ -92,6 +144,14 @@ void check_binding(Run& run, const ElementDef& element, const Item& item) {
         return;
     }
     const std::string codes = outcomes.size() == 1 ? "The code '" + outcomes.front().code + "'" : "None of the codes";
+    if (binding.strength == "required" && type == "code") {
+        // A `code` carries no system: the reference validator first reports that none of the
+        // value set's systems defines it.
+        run.report(Severity::error, "fhir.binding.no-system",
+                   "The System URI could not be determined for the code '" + outcomes.front().code +
+                       "' in the ValueSet '" + binding.value_set + "'",
+                   item.path, item.anchor);
+    }
     if (binding.strength == "required")
         run.report(Severity::error, "fhir.binding.required",
                    codes + " is not in the value set " + binding.value_set + ", which is required.", item.path,
@@ -111,6 +171,10 @@ void check_coding_in_system(Run& run, const json& coding, const std::string& pat
         run.report(Severity::error, "fhir.terminology.unknown-code",
                    "The code '" + code + "' is not defined by the code system " + system + ".", path + ".code",
                    &coding);
+    if (check.membership == Membership::member && check.display && !check.display->empty()) {
+        const std::string display = member(coding, "display");
+        if (!display.empty()) check_display(run, system, code, display, *check.display, coding, path);
+    }
 }
 
 } // namespace healthdoc::fhir::validation

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -67,6 +68,8 @@ struct Run {
     std::unordered_set<std::string> seen; // rule|path|message already reported for this document
     std::vector<std::unique_ptr<BundleIndex>> bundles;
     int depth = 0;
+    bool security_checks = false; // strings with embedded HTML tags are errors
+    std::map<std::pair<const nlohmann::json*, std::string>, const nlohmann::json*> element_ids{}; // (resource, id)
 
     // Reports once per document and location; `at` gives line:col when the map knows it.
     void report(formats::Severity severity, const std::string& rule, const std::string& message,
@@ -104,10 +107,18 @@ void check_binding(Run& run, const ElementDef& element, const Item& item);
 // Codes of known, complete code systems (Coding.system|code) are checked wherever they are.
 void check_coding_in_system(Run& run, const nlohmann::json& coding, const std::string& path);
 
+// questionnaire.cpp
+// A Questionnaire's enableWhen links; a QuestionnaireResponse against its Questionnaire.
+void check_questionnaire_rules(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
+
 // fixed_pattern.cpp
 void check_fixed_pattern(Run& run, const ElementDef& element, const Item& item);
 // True when `value` contains everything `pattern` has (arrays: each pattern item matched by an item).
 bool matches_pattern(const nlohmann::json& value, const nlohmann::json& pattern);
+
+// min_max.cpp
+// minValue[x] / maxValue[x] (quantities after UCUM conversion; maxValueDuration from now).
+void check_min_max(Run& run, const ElementDef& element, const Item& item);
 
 // slicing.cpp
 // Assigns the occurrences of a sliced element to its slices, checks slice cardinality and the
@@ -115,10 +126,24 @@ bool matches_pattern(const nlohmann::json& value, const nlohmann::json& pattern)
 void check_slicing(Run& run, const CompiledProfile& profile, int index, const std::vector<Item>& items,
                    const std::string& parent_path, const ResourceFrame& frame);
 
+// profile_choice.cpp
+// Validates `item` against the several profiles its type lists, any one sufficing; returns
+// true (and empties `urls`) when it did, false when no profile is known.
+bool validate_any_profile(Run& run, std::vector<std::string>& urls, const Item& item, const std::string& type,
+                          const ResourceFrame& frame, std::set<std::string>& done);
+// Of the profiles a resource element's type lists, the first the resource conforms to; all of
+// them (after reporting that none matched) when it conforms to none.
+std::vector<std::string> choose_resource_profile(Run& run, const nlohmann::json& resource, const ResourceFrame& frame,
+                                                 const std::vector<std::string>& urls);
+
 // extensions.cpp
 // Validates an Extension value against the definition its url names (when the element's own
 // definition is the base Extension).
 void check_extension(Run& run, const Item& item, const ResourceFrame& frame, bool modifier);
+
+// extension_context.cpp
+// Reports an extension used where its definition's context[] / contextInvariant[] does not allow it.
+void check_extension_context(Run& run, const CompiledProfile& definition, const Item& item, const ResourceFrame& frame);
 
 // bundle.cpp
 void check_bundle(Run& run, const nlohmann::json& bundle, ResourceFrame& frame);

@@ -126,6 +126,35 @@ void check_cardinality(Run& run, const ElementDef& element, std::size_t count, c
                    path, &parent);
 }
 
+// Whether the text holds a tag of an HTML element ("<script>", "</b>"), as the reference
+// validator's security checks read strings.
+bool contains_html_tags(std::string_view text) {
+    static const std::set<std::string, std::less<>> tags{
+        "a",       "abbr",     "address",    "area",   "article",  "aside",    "audio",    "b",          "base",
+        "bdi",     "bdo",      "blockquote", "body",   "br",       "button",   "canvas",   "caption",    "cite",
+        "code",    "col",      "colgroup",   "data",   "datalist", "dd",       "del",      "details",    "dfn",
+        "dialog",  "div",      "dl",         "dt",     "em",       "embed",    "fieldset", "figcaption", "figure",
+        "footer",  "form",     "h1",         "h2",     "h3",       "h4",       "h5",       "h6",         "head",
+        "header",  "hr",       "html",       "i",      "iframe",   "img",      "input",    "ins",        "kbd",
+        "label",   "legend",   "li",         "link",   "main",     "map",      "mark",     "meta",       "meter",
+        "nav",     "noscript", "object",     "ol",     "optgroup", "option",   "output",   "p",          "param",
+        "pre",     "progress", "q",          "rp",     "rt",       "ruby",     "s",        "samp",       "script",
+        "section", "select",   "small",      "source", "span",     "strong",   "style",    "sub",        "summary",
+        "sup",     "table",    "tbody",      "td",     "template", "textarea", "tfoot",    "th",         "thead",
+        "time",    "title",    "tr",         "track",  "u",        "ul",       "var",      "video",      "wbr"};
+    for (std::size_t open = text.find('<'); open != std::string_view::npos; open = text.find('<', open + 1)) {
+        const std::size_t close = text.find('>', open + 1);
+        if (close == std::string_view::npos) return false;
+        std::string tag(text.substr(open + 1, close - open - 1));
+        if (!tag.empty() && tag[0] == '/') tag.erase(0, 1);
+        if (auto blank = tag.find_first_of(" \t\r\n/"); blank != std::string::npos) tag.resize(blank);
+        for (char& c : tag)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (tags.count(tag)) return true;
+    }
+    return false;
+}
+
 void check_primitive_value(Run& run, const std::string& type, const Item& item) {
     const json& value = *item.value;
     if (value.is_object() || value.is_array()) {
@@ -144,6 +173,12 @@ void check_primitive_value(Run& run, const std::string& type, const Item& item) 
     if (!run.allow_example_urls && (type == "uri" || type == "url") && value.is_string() &&
         value.get_ref<const std::string&>().find("example.org") != std::string::npos)
         run.report(Severity::error, "fhir.structure.example-url", "Example URLs are not allowed in this context.",
+                   item.path, &value);
+    if (run.security_checks && type == "string" && value.is_string() &&
+        contains_html_tags(value.get_ref<const std::string&>()))
+        run.report(Severity::error, "fhir.security.embedded-html",
+                   "The string value contains text that looks like embedded HTML tags, which are not allowed for "
+                   "security reasons in this context.",
                    item.path, &value);
     if (type == "xhtml" && value.is_string()) {
         for (const auto& p : check_narrative_xhtml(value.get_ref<const std::string&>()))
@@ -272,6 +307,10 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
                 run.report(Severity::error, "fhir.json.empty", "A '_' value must not be an empty object.", current.path,
                            current.extras);
             } else if (auto base = run.profiles.get(type)) {
+                // The primitive's own value never goes in its "_name" object.
+                if (current.extras->contains("value"))
+                    run.report(Severity::error, "fhir.structure.unknown-element", "The property 'value' is invalid.",
+                               current.path, &(*current.extras)["value"]);
                 validate_children(run, *base, 0, *current.extras, current.path, frame, false);
             }
         }
@@ -301,8 +340,17 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
             std::vector<std::string> extra;
             for (const auto& t : element.types)
                 for (const auto& p : t.profiles) extra.push_back(p);
+            if (extra.size() > 1) extra = choose_resource_profile(run, value, inner, extra);
             validate_resource(run, value, inner, extra);
             return;
+        }
+        if (auto id = value.find("id"); id != value.end() && id->is_string() && frame.resource) {
+            // Element ids are unique within a resource (a value walked twice, by several
+            // profiles or slices, is the same element).
+            auto [first, inserted] = run.element_ids.try_emplace({frame.resource, id->get<std::string>()}, &value);
+            if (!inserted && first->second != &value)
+                run.report(Severity::error, "fhir.structure.duplicate-id",
+                           "Duplicate id value '" + id->get<std::string>() + "'", current.path, &*id);
         }
         const int owner = element.content_reference >= 0 ? element.content_reference : index;
         std::shared_ptr<const CompiledProfile> held;
@@ -316,6 +364,7 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
             for (const auto& t : element.types)
                 if (t.code == type) type_profiles = t.profiles;
             bool walked = false;
+            if (type_profiles.size() > 1 && type != "Extension") walked = validate_any_profile(run, type_profiles, current, type, frame, done);
             for (const auto& url : type_profiles) {
                 if (type == "Extension") continue; // extensions are checked by their url below
                 auto p = run.profiles.get(url);
@@ -341,6 +390,7 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
     }
     if (element.binding) check_binding(run, element, current);
     if (element.fixed || element.pattern) check_fixed_pattern(run, element, current);
+    if (element.min_value || element.max_value) check_min_max(run, element, current);
     const std::string definition_path = primitive ? type : definition_path_of(profile, element, type);
     check_invariants(run, element.constraints, current, definition_path, frame, done);
     if (type_profile) check_invariants(run, type_profile->root().constraints, current, definition_path, frame, done);
@@ -384,6 +434,7 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
                        frame.path + ".id", &*id);
     }
     if (type == "Bundle") check_bundle(run, resource, frame);
+    if (type == "Questionnaire" || type == "QuestionnaireResponse") check_questionnaire_rules(run, resource, frame);
     validate_children(run, *base, 0, resource, frame.path, frame, true);
     Item self;
     self.value = &resource;
