@@ -11,6 +11,7 @@
 
 #include <cctype>
 #include <regex>
+#include <unordered_map>
 
 #include <regex.h>
 
@@ -21,7 +22,8 @@ namespace {
 Collection text(std::string s) { return single(Value(std::move(s))); }
 
 // Both the input and argument 0 as strings; false when either is empty.
-bool input_and_argument(Evaluator& ev, const Collection& input, const Expr& call, const Frame& frame, std::string& subject, std::string& arg) {
+bool input_and_argument(Evaluator& ev, const Collection& input, const Expr& call, const Frame& frame,
+                        std::string& subject, std::string& arg) {
     auto s = string_input(ev, input, call);
     if (!s) return false;
     auto a = string_argument(ev, call, 0, frame);
@@ -114,12 +116,26 @@ bool nested_quantifier(const std::string& pattern) {
     bool escaped = false, in_class = false;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         const char c = pattern[i];
-        if (escaped) { escaped = false; continue; }
-        if (c == '\\') { escaped = true; continue; }
-        if (in_class) { in_class = c != ']'; continue; }
-        if (c == '[') { in_class = true; continue; }
-        if (c == '(') stack.push_back(false);
-        else if ((c == '+' || c == '*' || c == '{') && !stack.empty()) stack.back() = true;
+        if (escaped) {
+            escaped = false;
+            continue;
+        }
+        if (c == '\\') {
+            escaped = true;
+            continue;
+        }
+        if (in_class) {
+            in_class = c != ']';
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            continue;
+        }
+        if (c == '(')
+            stack.push_back(false);
+        else if ((c == '+' || c == '*' || c == '{') && !stack.empty())
+            stack.back() = true;
         else if (c == ')' && !stack.empty()) {
             const bool inner = stack.back();
             stack.pop_back();
@@ -131,7 +147,7 @@ bool nested_quantifier(const std::string& pattern) {
     return false;
 }
 
-std::regex compile(Evaluator& ev, const std::string& pattern, const Expr& call) {
+std::regex compile_uncached(Evaluator& ev, const std::string& pattern, const Expr& call) {
     if (pattern.size() > 10'000 || nested_quantifier(pattern))
         ev.fail(ErrorKind::execution, "regular expression too complex to run safely", call);
     // FHIRPath regexes run in single-line mode: '.' matches new lines too.
@@ -142,8 +158,10 @@ std::regex compile(Evaluator& ev, const std::string& pattern, const Expr& call) 
             translated += "[\\s\\S]";
             continue;
         }
-        if (!escaped && c == '[') in_class = true;
-        else if (!escaped && c == ']') in_class = false;
+        if (!escaped && c == '[')
+            in_class = true;
+        else if (!escaped && c == ']')
+            in_class = false;
         escaped = !escaped && c == '\\';
         translated += c;
     }
@@ -152,6 +170,15 @@ std::regex compile(Evaluator& ev, const std::string& pattern, const Expr& call) 
     } catch (const std::regex_error&) {
         ev.fail(ErrorKind::execution, "invalid regular expression", call);
     }
+}
+
+// Invariants run the same few patterns on every element of every resource: compiling a
+// std::regex costs far more than matching, so each thread keeps the patterns it compiled.
+const std::regex& compile(Evaluator& ev, const std::string& pattern, const Expr& call) {
+    thread_local std::unordered_map<std::string, std::regex> compiled;
+    if (auto found = compiled.find(pattern); found != compiled.end()) return found->second;
+    if (compiled.size() >= 256) compiled.clear();
+    return compiled.emplace(pattern, compile_uncached(ev, pattern, call)).first->second;
 }
 
 constexpr std::size_t k_std_regex_limit = 4000;
@@ -182,8 +209,10 @@ std::optional<std::string> to_posix(const std::string& pattern) {
             case 'r': out += '\r'; continue;
             default:
                 if (std::isalnum(static_cast<unsigned char>(e))) return std::nullopt; // \b, \1...
-                if (in_class) out += e;
-                else out += std::string("\\") + e;
+                if (in_class)
+                    out += e;
+                else
+                    out += std::string("\\") + e;
                 continue;
             }
             if (!mapped) return std::nullopt;
@@ -198,10 +227,13 @@ std::optional<std::string> to_posix(const std::string& pattern) {
             }
             return std::nullopt; // lookaround
         }
-        if (!in_class && c == '?' && i > 0 && (pattern[i - 1] == '*' || pattern[i - 1] == '+' || pattern[i - 1] == '?' || pattern[i - 1] == '}'))
+        if (!in_class && c == '?' && i > 0 &&
+            (pattern[i - 1] == '*' || pattern[i - 1] == '+' || pattern[i - 1] == '?' || pattern[i - 1] == '}'))
             continue; // lazy quantifiers match the same strings
-        if (c == '[') in_class = true;
-        else if (c == ']') in_class = false;
+        if (c == '[')
+            in_class = true;
+        else if (c == ']')
+            in_class = false;
         out += c;
     }
     return out;
@@ -212,7 +244,8 @@ bool posix_match(Evaluator& ev, const std::string& s, const std::string& pattern
     if (!translated) ev.fail(ErrorKind::execution, "regular expression not supported on strings this long", call);
     const std::string anchored = full ? "^(" + *translated + ")$" : *translated;
     regex_t re;
-    if (regcomp(&re, anchored.c_str(), REG_EXTENDED | REG_NOSUB) != 0) ev.fail(ErrorKind::execution, "invalid regular expression", call);
+    if (regcomp(&re, anchored.c_str(), REG_EXTENDED | REG_NOSUB) != 0)
+        ev.fail(ErrorKind::execution, "invalid regular expression", call);
     const int result = regexec(&re, s.c_str(), 0, nullptr, 0);
     regfree(&re);
     return result == 0;
@@ -223,7 +256,7 @@ Collection matches_fn(Evaluator& ev, const Collection& input, const Expr& call, 
     std::string s, pattern;
     if (!input_and_argument(ev, input, call, frame, s, pattern)) return {};
     check_regex_input(ev, s, call);
-    const std::regex re = compile(ev, pattern, call);
+    const std::regex& re = compile(ev, pattern, call);
     if (s.size() > k_std_regex_limit) return boolean(posix_match(ev, s, pattern, full, call));
     try {
         return boolean(full ? std::regex_match(s, re) : std::regex_search(s, re));
@@ -240,7 +273,7 @@ Collection fn_replace_matches(Evaluator& ev, const Collection& input, const Expr
     if (pattern->empty()) return text(*s);
     check_regex_input(ev, *s, call);
     if (s->size() > k_std_regex_limit) ev.fail(ErrorKind::execution, "string too long for replaceMatches()", call);
-    const std::regex re = compile(ev, *pattern, call);
+    const std::regex& re = compile(ev, *pattern, call);
     try {
         return text(std::regex_replace(*s, re, *substitution));
     } catch (const std::regex_error&) {
@@ -278,11 +311,15 @@ std::optional<std::string> hex_decode(const std::string& text) {
     for (std::size_t i = 0; i < text.size(); i += 2) {
         int value = 0;
         for (int k = 0; k < 2; ++k) {
-            const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)])));
+            const char c =
+                static_cast<char>(std::tolower(static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)])));
             value <<= 4;
-            if (c >= '0' && c <= '9') value |= c - '0';
-            else if (c >= 'a' && c <= 'f') value |= c - 'a' + 10;
-            else return std::nullopt;
+            if (c >= '0' && c <= '9')
+                value |= c - '0';
+            else if (c >= 'a' && c <= 'f')
+                value |= c - 'a' + 10;
+            else
+                return std::nullopt;
         }
         out += static_cast<char>(value);
     }
@@ -383,11 +420,16 @@ Collection fn_unescape(Evaluator& ev, const Collection& input, const Expr& call,
         }
         const std::string entity = s.substr(i + 1, end - i - 1);
         std::string replacement;
-        if (entity == "quot") replacement = "\"";
-        else if (entity == "lt") replacement = "<";
-        else if (entity == "gt") replacement = ">";
-        else if (entity == "amp") replacement = "&";
-        else if (entity == "apos") replacement = "'";
+        if (entity == "quot")
+            replacement = "\"";
+        else if (entity == "lt")
+            replacement = "<";
+        else if (entity == "gt")
+            replacement = ">";
+        else if (entity == "amp")
+            replacement = "&";
+        else if (entity == "apos")
+            replacement = "'";
         else if (entity.size() > 1 && entity[0] == '#') {
             const bool hex = entity[1] == 'x' || entity[1] == 'X';
             const auto code = std::strtoul(entity.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10);
