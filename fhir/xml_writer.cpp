@@ -76,9 +76,9 @@ private:
         if (value.is_number()) {
             if (m_map)
                 if (const std::string* text = m_map->decimal_text(value)) return *text;
-            return value.dump();
+            return value.dump(-1, ' ', false, json::error_handler_t::replace);
         }
-        return value.dump();
+        return value.dump(-1, ' ', false, json::error_handler_t::replace);
     }
 
     void attribute(std::string_view name, const json& value) {

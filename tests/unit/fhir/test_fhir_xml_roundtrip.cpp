@@ -189,3 +189,17 @@ TEST_CASE("fhir::write_fhir_xml wraps resources in contained, Bundle.entry.resou
     CHECK_MESSAGE(result.read_back.empty(), describe(result.read_back));
     CHECK_MESSAGE(result.difference.empty(), result.difference);
 }
+
+TEST_CASE("fhir::write_fhir_xml writes well-formed XML for any JSON") {
+    auto types = core_types();
+    if (!types) return;
+    const json odd = json::parse(R"({"resourceType":"Patient","name":"not an array","active":{"x":1},
+        "_gender":[1,2],"birthDate":[["nested"]],"unknownThing":{"a":[1,{"b":null}],"c":"<&>"},
+        "contained":[42,{"noType":true}],"text":{"div":"<div><p>unclosed</div>"},
+        "identifier":[{"value":"tab\there\u0001"}],"_active":"x","extension":[{"url":{"o":1}}]})");
+    for (const json& resource : {odd, json(nullptr), json::array({1, 2}), json("text"), json::object()}) {
+        const std::string xml = fhir::write_fhir_xml(resource, nullptr, *types);
+        formats::Diagnostics diagnostics;
+        CHECK_MESSAGE(formats::parse_xml(formats::SourceText("odd.xml", xml), diagnostics) != nullptr, xml);
+    }
+}
