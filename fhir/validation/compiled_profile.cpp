@@ -68,6 +68,18 @@ std::vector<std::string> strings_of(const json& object, const char* key) {
     return out;
 }
 
+std::string profile_element_of(const json& type) {
+    auto extras = type.find("_profile");
+    if (extras == type.end() || !extras->is_array() || extras->empty() || !extras->front().is_object()) return {};
+    auto extensions = extras->front().find("extension");
+    if (extensions == extras->front().end() || !extensions->is_array()) return {};
+    for (const auto& extension : *extensions)
+        if (extension.is_object() &&
+            string_of(extension, "url") == "http://hl7.org/fhir/StructureDefinition/elementdefinition-profile-element")
+            return string_of(extension, "valueString");
+    return {};
+}
+
 void read_element(const json& e, ElementDef& element) {
     element.path = string_of(e, "path");
     element.slice_name = string_of(e, "sliceName");
@@ -94,6 +106,7 @@ void read_element(const json& e, ElementDef& element) {
             ref.code = type_code_of(t);
             ref.profiles = strings_of(t, "profile");
             ref.target_profiles = strings_of(t, "targetProfile");
+            ref.profile_element = profile_element_of(t);
             element.types.push_back(std::move(ref));
         }
     }
@@ -105,6 +118,12 @@ void read_element(const json& e, ElementDef& element) {
         } else if (key.rfind("pattern", 0) == 0 && key.size() > 7) {
             element.pattern = &it.value();
             element.fixed_type = key.substr(7);
+        } else if (key.rfind("minValue", 0) == 0 && key.size() > 8) {
+            element.min_value = &it.value();
+            element.min_value_type = key.substr(8);
+        } else if (key.rfind("maxValue", 0) == 0 && key.size() > 8) {
+            element.max_value = &it.value();
+            element.max_value_type = key.substr(8);
         }
     }
     if (auto binding = e.find("binding"); binding != e.end() && binding->is_object()) {
@@ -199,6 +218,12 @@ int CompiledProfile::child_named(const ElementDef& parent, std::string_view json
         }
         return index;
     }
+    return -1;
+}
+
+int CompiledProfile::index_of_id(std::string_view id) const {
+    for (std::size_t i = 0; i < elements.size(); ++i)
+        if (elements[i].id == id) return static_cast<int>(i);
     return -1;
 }
 

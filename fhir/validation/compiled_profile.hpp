@@ -24,6 +24,9 @@ struct TypeRef {
     std::string code;                         // "HumanName", "string", "Reference"
     std::vector<std::string> profiles;        // type.profile
     std::vector<std::string> target_profiles; // type.targetProfile
+    // The elementdefinition-profile-element extension of the first profile: the profile's
+    // element (by id) the value must conform to, instead of the profile's root.
+    std::string profile_element;
 };
 
 struct Constraint {
@@ -67,7 +70,11 @@ struct ElementDef {
     int content_reference = -1; // index of the element whose definition this one reuses
     const nlohmann::json* fixed = nullptr;
     const nlohmann::json* pattern = nullptr;
-    std::string fixed_type; // the suffix of fixed[x]/pattern[x] ("Coding", "Uri")
+    std::string fixed_type;                    // the suffix of fixed[x]/pattern[x] ("Coding", "Uri")
+    const nlohmann::json* min_value = nullptr; // minValue[x]
+    const nlohmann::json* max_value = nullptr; // maxValue[x]
+    std::string min_value_type;                // the suffix of minValue[x] ("Quantity", "Integer")
+    std::string max_value_type;
     std::optional<Binding> binding;
     std::vector<Constraint> constraints;
     std::optional<Slicing> slicing;
@@ -88,6 +95,8 @@ struct CompiledProfile {
     // value[x] when Quantity is one of its types); -1 when none. `type` receives the type the
     // name selects (for choice elements), else the element's single type code.
     int child_named(const ElementDef& parent, std::string_view json_name, std::string& selected_type) const;
+    // The element whose id is `id`; -1 when none.
+    int index_of_id(std::string_view id) const;
 };
 
 // Compiles `definition` (a StructureDefinition with a snapshot); nullptr when it has none.

@@ -11,29 +11,64 @@ using nlohmann::json;
 
 namespace {
 
+constexpr int max_fixed_depth = 32;
+
 bool same_primitive(const json& value, const json& expected) {
     if (value.is_number() && expected.is_number())
         return std::fabs(value.get<double>() - expected.get<double>()) < 1e-12;
     return value == expected;
 }
 
-// Exactly the fixed value: every member of `fixed` present and equal, nothing else (beyond id).
-bool equals_fixed(const json& value, const json& fixed) {
-    if (!fixed.is_object() && !fixed.is_array()) return same_primitive(value, fixed);
-    if (fixed.is_array()) {
-        if (!value.is_array() || value.size() != fixed.size()) return false;
-        for (std::size_t i = 0; i < fixed.size(); ++i)
-            if (!equals_fixed(value[i], fixed[i])) return false;
-        return true;
+// Compares `value` with the fixed value as the reference validator does: one finding per
+// difference (a primitive that differs, a member of the fixed value that is missing or present
+// a different number of times, a member of the instance the fixed value does not have).
+void compare_fixed(Run& run, const ElementDef& element, const json& value, const json& fixed, const std::string& path,
+                   int depth) {
+    if (depth > max_fixed_depth) return;
+    if (!fixed.is_object() && !fixed.is_array()) {
+        if (!same_primitive(value, fixed))
+            run.report(Severity::error, "fhir.profile.fixed",
+                       "The value of " + element.path + " is not the fixed value the profile requires.", path, &value);
+        return;
     }
-    if (!value.is_object()) return false;
+    if (fixed.is_array() || value.is_array()) {
+        const json single = json::array({fixed});
+        const json& expected = fixed.is_array() ? fixed : single;
+        if (!value.is_array() || value.size() != expected.size()) {
+            run.report(Severity::error, "fhir.profile.fixed",
+                       "The value of " + element.path + " does not have the number of items the fixed value requires.",
+                       path, &value);
+            return;
+        }
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            compare_fixed(run, element, value[i], expected[i], path + "[" + std::to_string(i) + "]", depth + 1);
+        return;
+    }
+    if (!value.is_object()) {
+        run.report(Severity::error, "fhir.profile.fixed",
+                   "The value of " + element.path + " is not the fixed value the profile requires.", path, &value);
+        return;
+    }
     for (auto it = fixed.begin(); it != fixed.end(); ++it) {
         auto found = value.find(it.key());
-        if (found == value.end() || !equals_fixed(*found, it.value())) return false;
+        if (found == value.end()) {
+            run.report(Severity::error, "fhir.profile.fixed",
+                       "The element " + it.key() + " of the fixed value of " + element.path +
+                           " is missing in the instance.",
+                       path, &value);
+            continue;
+        }
+        compare_fixed(run, element, *found, it.value(), path + "." + it.key(), depth + 1);
     }
-    for (auto it = value.begin(); it != value.end(); ++it)
-        if (it.key() != "id" && it.key() != "extension" && !fixed.contains(it.key())) return false;
-    return true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string& key = it.key();
+        if (key == "id" || key == "extension" || fixed.contains(key)) continue;
+        if (!key.empty() && key[0] == '_' && fixed.contains(key.substr(1))) continue;
+        run.report(Severity::error, "fhir.profile.fixed",
+                   "The element " + key + " is present in the instance of " + element.path +
+                       " but not allowed in the fixed value the profile requires.",
+                   path + "." + key, &it.value());
+    }
 }
 
 } // namespace
@@ -68,10 +103,7 @@ void check_fixed_pattern(Run& run, const ElementDef& element, const Item& item) 
                        element.path + " has no value, but the profile requires one.", item.path, item.anchor);
         return;
     }
-    if (element.fixed && !equals_fixed(*item.value, *element.fixed))
-        run.report(Severity::error, "fhir.profile.fixed",
-                   "The value of " + element.path + " is not the fixed value the profile requires.", item.path,
-                   item.anchor);
+    if (element.fixed) compare_fixed(run, element, *item.value, *element.fixed, item.path, 0);
     if (element.pattern && !matches_pattern(*item.value, *element.pattern))
         run.report(Severity::error, "fhir.profile.pattern",
                    "The value of " + element.path + " does not match the pattern the profile requires.", item.path,

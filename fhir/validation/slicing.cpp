@@ -145,6 +145,8 @@ bool conforms(Run& run, const std::string& url, const json& value, const Resourc
               run.file,        false,           run.allow_example_urls, scratch,         {},       {},
               run.depth};
     if (compiled->kind == "resource") {
+        // A resource profile applies to resources of its type only.
+        if (!value.is_object() || value.value("resourceType", std::string()) != compiled->type) return false;
         ResourceFrame inner = frame;
         inner.path = "x";
         validate_resource(trial, value, inner, {url});
@@ -161,9 +163,31 @@ bool conforms(Run& run, const std::string& url, const json& value, const Resourc
     return !scratch.has_at_least(Severity::error);
 }
 
-bool matches_slice(Run& run, const CompiledProfile& profile, const ElementDef& sliced, int slice, const Item& item,
-                   const ResourceFrame& frame) {
+// A slice whose type profile names one of the profile's elements (the profile-element
+// extension) is defined by that element: discriminators and validation look there.
+struct SliceDefinition {
+    const CompiledProfile* profile;
+    int index;
+};
+
+SliceDefinition definition_of_slice(const Run& run, const CompiledProfile& profile, int slice) {
+    const ElementDef& entry = profile.elements[static_cast<std::size_t>(slice)];
+    if (!entry.children.empty() || entry.types.size() != 1 || entry.types.front().profiles.empty() ||
+        entry.types.front().profile_element.empty())
+        return {&profile, slice};
+    auto library = run.profiles.get(entry.types.front().profiles.front());
+    if (!library) return {&profile, slice};
+    const int found = library->index_of_id(entry.types.front().profile_element);
+    if (found < 0) return {&profile, slice};
+    return {library.get(), found}; // the cache keeps compiled profiles for the run's lifetime
+}
+
+bool matches_slice(Run& run, const CompiledProfile& sliced_profile, const ElementDef& sliced, int sliced_entry,
+                   const Item& item, const ResourceFrame& frame) {
     if (!item.value) return false;
+    const SliceDefinition definition = definition_of_slice(run, sliced_profile, sliced_entry);
+    const CompiledProfile& profile = *definition.profile;
+    const int slice = definition.index;
     const ElementDef& entry = profile.elements[static_cast<std::size_t>(slice)];
     for (const auto& d : sliced.slicing->discriminators) {
         const auto segments = split_path(d.path);
@@ -297,7 +321,9 @@ void check_slicing(Run& run, const CompiledProfile& profile, int index, const st
                        "The values of " + sliced.path + " are not in the order of its slices.", item.path, item.anchor);
         last_slice = std::max(last_slice, matched);
         ++counts[static_cast<std::size_t>(matched)];
-        validate_item(run, profile, sliced.slices[static_cast<std::size_t>(matched)], item, frame);
+        const SliceDefinition definition =
+            definition_of_slice(run, profile, sliced.slices[static_cast<std::size_t>(matched)]);
+        validate_item(run, *definition.profile, definition.index, item, frame);
     }
     for (std::size_t s = 0; s < sliced.slices.size(); ++s) {
         const ElementDef& slice = profile.elements[static_cast<std::size_t>(sliced.slices[s])];

