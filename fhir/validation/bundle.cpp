@@ -67,21 +67,62 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
     if (entries != bundle.end() && entries->is_array()) {
         for (std::size_t i = 0; i < entries->size(); ++i) {
             const json& entry = (*entries)[i];
-            if (!entry.is_object()) continue;
-            const std::string full_url = string_member(entry, "fullUrl");
-            auto resource = entry.find("resource");
-            if (resource == entry.end() || !resource->is_object()) continue;
-            if (!full_url.empty() && full_url.find(':') == std::string::npos)
-                run.report(Severity::error, "fhir.bundle.full-url", "The fullUrl must be an absolute URL.",
-                           frame.path + ".entry[" + std::to_string(i) + "]", &entry);
-            if (!full_url.empty()) {
-                index->by_full_url.emplace(full_url, &*resource);
-                index->full_url_of.emplace(&*resource, full_url);
+            BundleIndex::Entry indexed;
+            indexed.entry = &entry;
+            if (entry.is_object()) {
+                indexed.full_url = string_member(entry, "fullUrl");
+                if (auto resource = entry.find("resource"); resource != entry.end() && resource->is_object()) {
+                    indexed.resource = &*resource;
+                    indexed.type = string_member(*resource, "resourceType");
+                    indexed.id = string_member(*resource, "id");
+                }
             }
-            const std::string type = string_member(*resource, "resourceType");
-            const std::string id = string_member(*resource, "id");
-            if (!type.empty() && !id.empty()) index->by_type_id[type + "/" + id].push_back({full_url, &*resource});
+            index->entries.push_back(indexed);
+            if (!indexed.resource) continue;
+            const json& resource = *indexed.resource;
+            const std::string& full_url = indexed.full_url;
+            const std::string where = frame.path + ".entry[" + std::to_string(i) + "]";
+            if (!full_url.empty() && full_url.find(':') == std::string::npos)
+                run.report(Severity::error, "fhir.bundle.full-url", "The fullUrl must be an absolute URL.", where,
+                           &entry);
+            else if (!full_url.empty() && !indexed.type.empty() && is_restful_url(run, full_url)) {
+                if (indexed.id.empty())
+                    run.report(Severity::error, "fhir.bundle.full-url-id",
+                               "The fullUrl '" + full_url +
+                                   "' looks like a RESTful server URL, but the resource has no id.",
+                               where, &entry);
+                else if (const std::string tail = "/" + indexed.type + "/" + indexed.id;
+                         full_url.size() < tail.size() ||
+                         full_url.compare(full_url.size() - tail.size(), tail.size(), tail) != 0)
+                    // A fullUrl naming another type is an error; another id of the same type only a
+                    // warning, as published R4 examples (Bundle-lri-example) carry such ids.
+                    run.report(
+                        full_url.find("/" + indexed.type + "/") == std::string::npos ? Severity::error
+                                                                                     : Severity::warning,
+                        "fhir.bundle.full-url-id",
+                        "The fullUrl '" + full_url +
+                            "' looks like a RESTful server URL, so it must end with the resource's type and id (" +
+                            tail + ").",
+                        where, &entry);
+            }
+            std::string version;
+            if (auto meta = resource.find("meta"); meta != resource.end() && meta->is_object())
+                version = string_member(*meta, "versionId");
+            if (!full_url.empty()) {
+                index->by_full_url.emplace(full_url, &resource);
+                index->full_url_of.emplace(&resource, full_url);
+            }
+            index->entries_by_url[full_url].push_back(i);
+            if (!version.empty()) index->entries_by_url[full_url + "/_history/" + version].push_back(i);
+            index->entry_of.emplace(&resource, i);
+            if (!indexed.type.empty() && !indexed.id.empty()) {
+                const std::string type_id = indexed.type + "/" + indexed.id;
+                index->by_type_id[type_id].push_back({full_url, &resource});
+                index->entries_by_type_id[type_id].push_back(i);
+                if (!version.empty()) index->entries_by_type_id[type_id + "/_history/" + version].push_back(i);
+            }
         }
+        index->entries_by_url.erase(std::string());
         auto first_type = [&]() -> std::string {
             if (entries->empty() || !(*entries)[0].is_object()) return {};
             auto r = (*entries)[0].find("resource");
@@ -95,6 +136,9 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
             run.report(Severity::error, "fhir.bundle.message-header",
                        "The first entry of a message bundle must be a MessageHeader.", frame.path + ".entry[0]",
                        &*entries);
+        if ((index->type == "document" && first_type() == "Composition") ||
+            (index->type == "message" && first_type() == "MessageHeader"))
+            check_document_links(run, *index, frame.path);
     } else if (index->type == "document") {
         run.report(Severity::error, "fhir.bundle.document-composition",
                    "A document bundle must start with a Composition entry.", frame.path, &bundle);

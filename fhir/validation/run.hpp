@@ -52,6 +52,16 @@ struct BundleIndex {
     std::unordered_map<std::string, std::vector<std::pair<std::string, const nlohmann::json*>>>
         by_type_id;                                                     // Type/id -> (fullUrl, resource)
     std::unordered_map<const nlohmann::json*, std::string> full_url_of; // entry resource -> its fullUrl
+    struct Entry {
+        const nlohmann::json* entry = nullptr;
+        const nlohmann::json* resource = nullptr;
+        std::string full_url, type, id;
+    };
+    std::vector<Entry> entries; // in order; entries without a resource too
+    // fullUrl (and fullUrl/_history/versionId) -> entry indexes; Type/id (and .../_history/v) -> entry indexes.
+    std::unordered_map<std::string, std::vector<std::size_t>> entries_by_url, entries_by_type_id;
+    std::unordered_map<const nlohmann::json*, std::size_t> entry_of; // entry resource -> its index
+    std::unordered_set<const nlohmann::json*> reported_links;        // references with a bundle finding
 };
 
 struct Run {
@@ -149,6 +159,10 @@ void check_extension_context(Run& run, const CompiledProfile& definition, const 
 void check_bundle(Run& run, const nlohmann::json& bundle, ResourceFrame& frame);
 // References: resolvable targets inside the bundle or contained resources, target profiles.
 void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame);
+// bundle_links.cpp: a document's links resolved by the bundle rules, every entry reachable.
+void check_document_links(Run& run, BundleIndex& index, const std::string& bundle_path);
+// True when `url` looks like a RESTful server URL ([base/]Type/id[/_history/v]).
+bool is_restful_url(const Run& run, const std::string& url);
 const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,
                                         const std::string& from_full_url);
 
