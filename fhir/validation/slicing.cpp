@@ -144,14 +144,23 @@ bool conforms(Run& run, const std::string& url, const json& value, const Resourc
     Run trial{run.definitions, run.terminology, run.profiles,           run.environment, run.once, run.document,
               run.file,        false,           run.allow_example_urls, scratch,         {},       {},
               run.depth};
-    if (compiled->kind == "resource") {
+    if (compiled->kind == "resource" && value.is_object() && value.contains("resourceType")) {
         // A resource profile applies to resources of its type only.
         if (!value.is_object() || value.value("resourceType", std::string()) != compiled->type) return false;
         ResourceFrame inner = frame;
         inner.path = "x";
         validate_resource(trial, value, inner, {url});
     } else {
-        if (!value.is_object()) return true;
+        if (!value.is_object()) {
+            // A primitive profile (of string, code...) constrains its root's value.
+            Item primitive;
+            primitive.value = &value;
+            primitive.type = compiled->type;
+            primitive.path = "x";
+            primitive.anchor = &value;
+            check_fixed_pattern(trial, compiled->root(), primitive);
+            return !scratch.has_at_least(Severity::error);
+        }
         validate_children(trial, *compiled, 0, value, "x", frame, false);
         Item item;
         item.value = &value;
