@@ -4,6 +4,8 @@
 // target profiles.
 #include "fhir/validation/run.hpp"
 
+#include <algorithm>
+
 namespace healthdoc::fhir::validation {
 
 using formats::Severity;
@@ -148,6 +150,61 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
     run.bundles.push_back(std::move(index));
 }
 
+// A reference resolved in the bundle as the reference validator's instance walk does: an
+// absolute one by fullUrl, a relative one against the base of the source's fullUrl (for a
+// urn: base, by the id alone); a version must match meta.versionId. Several matches and a
+// match of another type than the reference names are errors.
+const json* resolve_like_instance(Run& run, const BundleIndex& index, const std::string& reference,
+                                  const std::string& from_full_url, const Item& item) {
+    std::string target;
+    std::string version;
+    std::string named_type;
+    const auto history = reference.find("/_history/");
+    if (reference.rfind("urn:", 0) == 0 || reference.find("://") != std::string::npos) {
+        target = reference.substr(0, history);
+        if (history != std::string::npos) version = reference.substr(history + 10);
+    } else {
+        const auto slashes = std::count(reference.begin(), reference.end(), '/');
+        if (from_full_url.empty() || (slashes != 1 && slashes != 3)) return nullptr;
+        std::string base;
+        if (from_full_url.rfind("urn", 0) == 0)
+            base = from_full_url.substr(0, from_full_url.rfind(':') + 1);
+        else
+            base = base_of(from_full_url);
+        const std::string type_id = reference.substr(0, history);
+        const auto slash = type_id.find('/');
+        if (slash == std::string::npos) return nullptr;
+        if (history != std::string::npos) {
+            version = reference.substr(history + 10);
+            named_type = type_id.substr(0, slash);
+            target = base + type_id;
+        } else if (base.rfind("urn", 0) == 0) {
+            named_type = type_id.substr(0, slash);
+            target = base + type_id.substr(slash + 1);
+        } else {
+            target = base + reference;
+        }
+    }
+    auto found = index.entries_by_url.find(version.empty() ? target : target + "/_history/" + version);
+    if (found == index.entries_by_url.end() || found->second.empty()) {
+        if (reference.rfind("urn:", 0) == 0)
+            run.report(Severity::warning, "fhir.reference.not-resolved",
+                       "The URN reference '" + reference + "' is not found in the bundle.", item.path, item.anchor);
+        return nullptr;
+    }
+    if (found->second.size() > 1)
+        run.report(Severity::error, "fhir.reference.multiple-matches",
+                   "Multiple matches in bundle for reference " + reference + ".", item.path, item.anchor);
+    const json* match = index.entries[found->second.back()].resource;
+    const std::string actual = string_member(*match, "resourceType");
+    if (!named_type.empty() && actual != named_type)
+        run.report(Severity::error, "fhir.reference.wrong-resource-type",
+                   "Matching reference for reference " + reference + " has resourceType " + actual + ", not " +
+                       named_type + ".",
+                   item.path, item.anchor);
+    return match;
+}
+
 void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame) {
     if (!item.value || !item.value->is_object()) return;
     const std::string reference = string_member(*item.value, "reference");
@@ -173,11 +230,8 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
         const BundleIndex& index = *frame.bundle_index;
         std::string from;
         if (auto f = index.full_url_of.find(frame.root); f != index.full_url_of.end()) from = f->second;
-        target = resolve_in_bundle(index, reference, from);
+        target = resolve_like_instance(run, index, reference, from, item);
         searched = true;
-        if (!target && (reference.rfind("urn:uuid:", 0) == 0 || reference.rfind("urn:oid:", 0) == 0))
-            run.report(Severity::error, "fhir.reference.not-resolved",
-                       "The reference '" + reference + "' is not found in the bundle.", item.path, item.anchor);
     }
     (void)searched;
     std::vector<std::string> allowed;
