@@ -181,8 +181,7 @@ struct SliceDefinition {
 
 SliceDefinition definition_of_slice(const Run& run, const CompiledProfile& profile, int slice) {
     const ElementDef& entry = profile.elements[static_cast<std::size_t>(slice)];
-    if (!entry.children.empty() || entry.types.size() != 1 || entry.types.front().profiles.empty() ||
-        entry.types.front().profile_element.empty())
+    if (entry.types.size() != 1 || entry.types.front().profiles.empty() || entry.types.front().profile_element.empty())
         return {&profile, slice};
     auto library = run.profiles.get(entry.types.front().profiles.front());
     if (!library) return {&profile, slice};
