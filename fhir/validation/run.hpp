@@ -163,6 +163,8 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
 void check_document_links(Run& run, BundleIndex& index, const std::string& bundle_path);
 // True when `url` looks like a RESTful server URL ([base/]Type/id[/_history/v]).
 bool is_restful_url(const Run& run, const std::string& url);
+// contained.cpp: dom-3, each contained resource referenced from its container (or referring to it).
+void check_contained_referenced(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
 const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,
                                         const std::string& from_full_url);
 

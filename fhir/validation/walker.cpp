@@ -434,6 +434,7 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
                        frame.path + ".id", &*id);
     }
     if (type == "Bundle") check_bundle(run, resource, frame);
+    check_contained_referenced(run, resource, frame);
     if (type == "Questionnaire" || type == "QuestionnaireResponse") check_questionnaire_rules(run, resource, frame);
     validate_children(run, *base, 0, resource, frame.path, frame, true);
     Item self;
