@@ -170,8 +170,10 @@ bool ResponseCheck::enabled(const json& question, const std::vector<Level>& stac
         try {
             const fhirpath::Expression compiled = fhirpath::parse(*expression);
             const fhirpath::Value root = fhirpath::resource_node(response);
-            auto holds =
-                fhirpath::evaluate_boolean(compiled, fhirpath::Collection{root}, &root, &root, run.environment);
+            // descendants().where(linkId = ...) meets elements without linkId: not an error here.
+            fhirpath::Environment environment = run.environment;
+            environment.options.check_element_names = false;
+            auto holds = fhirpath::evaluate_boolean(compiled, fhirpath::Collection{root}, &root, &root, environment);
             return holds.value_or(false);
         } catch (const std::exception&) {
             return true; // an expression we cannot evaluate does not disable the item

@@ -121,7 +121,7 @@ TEST_CASE("fhir validator resources: codes and displays") {
     auto contact = [](const std::string& display) {
         return R"({"resourceType":"Patient","contact":[{"relationship":[{"coding":[{"system":
           "http://terminology.hl7.org/CodeSystem/v2-0131","code":"C","display":")" +
-               display + R"("}]}]}]})";
+               display + R"("}]}],"name":{"text":"S"}}]})";
     };
     SUBCASE("the code system's display, a designation, or another case are accepted") {
         CHECK(errors(validate(validator, contact("Emergency Contact"))) == 0);
@@ -162,4 +162,25 @@ TEST_CASE("fhir validator resources: security checks of strings") {
     REQUIRE(html.size() == 1);
     CHECK(html[0]->location.path == "Patient.name[0].text");
     CHECK(errors(validate(strict, harmless)) == 0);
+}
+
+TEST_CASE("fhir validator resources: enableWhen expression extension") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core(*packages);
+    definitions->add(nlohmann::json::parse(R"({"resourceType":"Questionnaire","url":"http://example.org/Questionnaire/x",
+      "status":"draft","item":[{"linkId":"condition","type":"boolean"},
+      {"linkId":"dependent","type":"boolean","extension":[{"url":
+        "http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen","valueString":
+        "QuestionnaireResponse.descendants().where(linkId='condition').answer.value.ofType(boolean)"
+}]
+}]
+})"));
+    fhir::FhirValidator validator(definitions);
+auto found = validate(validator, R"({"resourceType":"QuestionnaireResponse","questionnaire":
+      "http://example.org/Questionnaire/x","status":"completed","item":[
+      {"linkId":"condition","answer":[{"valueBoolean":false}]},{"linkId":"dependent","answer":[{"valueBoolean":true}]}]})");
+auto disabled = with_rule(found, "fhir.questionnaire.not-enabled");
+REQUIRE(disabled.size() == 1);
+CHECK(disabled[0]->location.path == "QuestionnaireResponse.item[1]");
 }
