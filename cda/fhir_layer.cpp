@@ -4,6 +4,7 @@
 #include "fhir/fhir_xml.hpp"
 #include "fhir/package_cache.hpp"
 #include "fhir/validator.hpp"
+#include "fhir/xml_element_order.hpp"
 #include "formats/errors.hpp"
 
 #include <atomic>
@@ -82,6 +83,8 @@ std::unique_ptr<ValidationLayer> make_fhir_layer(const FhirLayerSettings& settin
             ", so FHIR inputs are checked for well-formedness only (install it with `healthdoc packages install "
             "hl7.fhir.r4.core-4.0.1.tgz`, or give --package-cache DIR)");
     auto definitions = fhir::Definitions::load(options, setup);
+    // FHIR XML inputs are read in the element order of the core package's definitions.
+    if (!definitions->packages().empty()) fhir::set_xml_element_order_source(definitions->packages().front().folder);
     fhir::FhirValidationOptions validation;
     validation.profiles = settings.profiles;
     return std::make_unique<FhirLayer>(std::move(definitions), std::move(validation));

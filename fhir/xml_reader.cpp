@@ -86,18 +86,29 @@ private:
         return info && info->kind == fhirpath::TypeKind::resource && !info->is_abstract;
     }
 
+    // Where `node` starts. Not XmlDocument::location_of: its XPath costs a walk over the
+    // preceding siblings, quadratic over a whole document, and the FHIRPath is known here.
+    formats::TextPosition position_of(const pugi::xml_node& node) const {
+        const auto offset = node.offset_debug();
+        if (offset < 0 || static_cast<std::size_t>(offset) > m_xml.text().size()) return {};
+        auto o = static_cast<std::size_t>(offset);
+        // offset_debug() gives the name of an element; its start is the "<" just before.
+        if (node.type() == pugi::node_element && o > 0 && m_xml.text()[o - 1] == '<') --o;
+        return m_xml.position(o);
+    }
+
     void report(Severity severity, std::string rule, std::string message, const pugi::xml_node& node,
                 const std::string& path) {
-        auto location = m_xml.location_of(node);
+        const auto where = position_of(node);
         m_diagnostics.report(severity, std::move(rule), std::move(message),
-                             formats::Location{m_file, location.line, location.column, path});
+                             formats::Location{m_file, where.line, where.column, path});
     }
 
     void place(const json& value, const pugi::xml_node& node) {
-        const auto location = m_xml.location_of(node);
-        if (location.line == 0) return;
-        m_out.map.set_position(value, TextPosition{static_cast<std::uint32_t>(location.line),
-                                                   static_cast<std::uint32_t>(location.column)});
+        const auto where = position_of(node);
+        if (where.line == 0) return;
+        m_out.map.set_position(
+            value, TextPosition{static_cast<std::uint32_t>(where.line), static_cast<std::uint32_t>(where.column)});
     }
 
     // `slot` is already where it stays in the tree, so the positions recorded stay valid.
