@@ -87,3 +87,16 @@ TEST_CASE("fhir validator bundles: fullUrl, references and document reachability
         CHECK(count_rule(found, "fhir.bundle.unreachable-entry") == 0);
     }
 }
+
+TEST_CASE("fhir validator bundles: contained resources must be referenced (dom-3)") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    fhir::FhirValidator validator(core_definitions(*packages));
+    auto unreferenced = validate_text(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
+        "contained":[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Person"}]}]})");
+    CHECK(count_rule(unreferenced, "fhir.reference.contained-unreferenced") == 1);
+    auto referenced = validate_text(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
+        "asserter":{"reference":"#pr"},
+        "contained":[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Person"}]}]})");
+    CHECK(count_rule(referenced, "fhir.reference.contained-unreferenced") == 0);
+}
