@@ -339,9 +339,10 @@ private:
             const auto& node = property.nodes[i];
             const bool has_value = static_cast<bool>(node.attribute("value"));
             const bool has_children = has_child_elements(node);
+            // A warning: validation reports the same breach as ele-1, the error the HL7 validator gives.
             if (!has_value && !has_children)
-                report(Severity::error, "fhir.xml.missing-value",
-                       "a primitive element needs a value attribute or extensions", node, item_path(i));
+                report(Severity::warning, "fhir.xml.missing-value",
+                       "a primitive element needs a value attribute or extensions (ele-1)", node, item_path(i));
             any_value = any_value || has_value;
             const bool has_extra = has_children || node.attribute("id");
             any_extra = any_extra || has_extra;
