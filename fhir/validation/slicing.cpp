@@ -339,12 +339,14 @@ void check_slicing(Run& run, const CompiledProfile& profile, int index, const st
         if (count < slice.min)
             run.report(Severity::error, "fhir.slicing.cardinality",
                        "Slice '" + slice.slice_name + "' of " + sliced.path + " has " + std::to_string(count) +
-                           " occurrences, at least " + std::to_string(slice.min) + " expected.",
+                           " occurrences, at least " + std::to_string(slice.min) + " expected (from " + profile.url +
+                           ").",
                        parent_path, nullptr);
         if (slice.max != unbounded && count > slice.max)
             run.report(Severity::error, "fhir.slicing.cardinality",
                        "Slice '" + slice.slice_name + "' of " + sliced.path + " has " + std::to_string(count) +
-                           " occurrences, at most " + std::to_string(slice.max) + " allowed.",
+                           " occurrences, at most " + std::to_string(slice.max) + " allowed (from " + profile.url +
+                           ").",
                        parent_path, nullptr);
     }
 }

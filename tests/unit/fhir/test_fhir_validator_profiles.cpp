@@ -136,3 +136,31 @@ TEST_CASE("fhir validator profiles: several type profiles, any one suffices") {
     CHECK(count_rule(none, "fhir.profile.no-match") == 1);
     CHECK(errors(none) == 3); // no match, then each candidate's finding
 }
+
+TEST_CASE("fhir validator profiles: a required slice names the slice and the profile") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core_with(
+        *packages,
+        {profile(
+            "mrn-required", "Patient",
+            json::array(
+                {{{"id", "Patient.identifier"},
+                  {"path", "Patient.identifier"},
+                  {"slicing", {{"discriminator", {{{"type", "pattern"}, {"path", "system"}}}}, {"rules", "open"}}}},
+                 {{"id", "Patient.identifier:mrn"}, {"path", "Patient.identifier"}, {"sliceName", "mrn"}, {"min", 1}},
+                 {{"id", "Patient.identifier:mrn.system"},
+                  {"path", "Patient.identifier.system"},
+                  {"patternUri", "urn:mrn"}}}))});
+    const std::string url = "http://example.org/StructureDefinition/mrn-required";
+    auto present =
+        validate(definitions, url, R"({"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":"1"}]})");
+    CHECK(count_rule(present, "fhir.slicing.cardinality") == 0);
+    auto missing =
+        validate(definitions, url, R"({"resourceType":"Patient","identifier":[{"system":"urn:other","value":"1"}]})");
+    REQUIRE(count_rule(missing, "fhir.slicing.cardinality") == 1);
+    const auto& d = *std::find_if(missing.items().begin(), missing.items().end(),
+                                  [](const auto& x) { return x.rule == "fhir.slicing.cardinality"; });
+    CHECK(d.message.find("'mrn'") != std::string::npos);
+    CHECK(d.message.find(url) != std::string::npos);
+}
