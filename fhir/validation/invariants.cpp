@@ -42,7 +42,7 @@ bool extension_or_value(const Item& item) {
 // True for expressions comparing with <, <=, > or >= and depending on nothing that may be
 // unknown offline (terminology, profiles, references outside the document).
 bool orders_values(const std::string& expression) {
-    for (const char* name : {"memberOf(", "conformsTo(", "resolve(", "htmlChecks"})
+    for (const char* name : {"memberOf(", "conformsTo(", "resolve(", "htmlChecks", " implies "})
         if (expression.find(name) != std::string::npos) return false;
     for (const char* comparison : {" <= ", " >= ", " < ", " > "})
         if (expression.find(comparison) != std::string::npos) return true;

@@ -168,19 +168,20 @@ TEST_CASE("fhir validator resources: enableWhen expression extension") {
     auto packages = REQUIRE_SHARED("reference/fhir/packages");
     if (!packages) return;
     auto definitions = core(*packages);
-    definitions->add(nlohmann::json::parse(R"({"resourceType":"Questionnaire","url":"http://example.org/Questionnaire/x",
+    definitions->add(
+        nlohmann::json::parse(R"json({"resourceType":"Questionnaire","url":"http://example.org/Questionnaire/x",
       "status":"draft","item":[{"linkId":"condition","type":"boolean"},
       {"linkId":"dependent","type":"boolean","extension":[{"url":
         "http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen","valueString":
         "QuestionnaireResponse.descendants().where(linkId='condition').answer.value.ofType(boolean)"
 }]
 }]
-})"));
+})json"));
     fhir::FhirValidator validator(definitions);
-auto found = validate(validator, R"({"resourceType":"QuestionnaireResponse","questionnaire":
+    auto found = validate(validator, R"({"resourceType":"QuestionnaireResponse","questionnaire":
       "http://example.org/Questionnaire/x","status":"completed","item":[
       {"linkId":"condition","answer":[{"valueBoolean":false}]},{"linkId":"dependent","answer":[{"valueBoolean":true}]}]})");
-auto disabled = with_rule(found, "fhir.questionnaire.not-enabled");
-REQUIRE(disabled.size() == 1);
-CHECK(disabled[0]->location.path == "QuestionnaireResponse.item[1]");
+    auto disabled = with_rule(found, "fhir.questionnaire.not-enabled");
+    REQUIRE(disabled.size() == 1);
+    CHECK(disabled[0]->location.path == "QuestionnaireResponse.item[1]");
 }
