@@ -10,6 +10,21 @@ using nlohmann::json;
 
 namespace {
 
+// The "#id" targets of src and href attributes in a narrative: the reference validator counts
+// an image of a contained Binary (<img src="#id">) as a reference to it.
+void collect_narrative_links(const std::string& xhtml, std::unordered_set<std::string>& links) {
+    for (const char* attribute : {"src=", "href="}) {
+        const std::string_view name = attribute;
+        for (auto at = xhtml.find(name); at != std::string::npos; at = xhtml.find(name, at + name.size())) {
+            const auto quote_at = at + name.size();
+            if (quote_at + 1 >= xhtml.size() || (xhtml[quote_at] != '"' && xhtml[quote_at] != '\'')) continue;
+            if (xhtml[quote_at + 1] != '#') continue;
+            const auto end = xhtml.find(xhtml[quote_at], quote_at + 1);
+            if (end != std::string::npos) links.insert(xhtml.substr(quote_at + 1, end - quote_at - 1));
+        }
+    }
+}
+
 // Every string starting with '#' under `value` (bounded depth), and whether one is exactly "#".
 void collect_local_links(const json& value, int depth, std::unordered_set<std::string>& links) {
     if (depth > 80) return;
@@ -18,7 +33,10 @@ void collect_local_links(const json& value, int depth, std::unordered_set<std::s
         if (!text.empty() && text[0] == '#') links.insert(text);
     } else if (value.is_object()) {
         for (auto it = value.begin(); it != value.end(); ++it)
-            if (it.key() != "div") collect_local_links(*it, depth + 1, links);
+            if (it.key() != "div")
+                collect_local_links(*it, depth + 1, links);
+            else if (it->is_string())
+                collect_narrative_links(it->get_ref<const std::string&>(), links);
     } else if (value.is_array()) {
         for (const auto& item : value) collect_local_links(item, depth + 1, links);
     }

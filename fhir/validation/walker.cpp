@@ -344,9 +344,11 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
             validate_resource(run, value, inner, extra);
             return;
         }
-        if (auto id = value.find("id"); id != value.end() && id->is_string() && frame.resource) {
+        if (auto id = value.find("id");
+            id != value.end() && id->is_string() && frame.resource && type != "ElementDefinition") {
             // Element ids are unique within a resource (a value walked twice, by several
-            // profiles or slices, is the same element).
+            // profiles or slices, is the same element). ElementDefinition ids repeat by design
+            // (the snapshot and the differential name the same elements).
             auto [first, inserted] = run.element_ids.try_emplace({frame.resource, id->get<std::string>()}, &value);
             if (!inserted && first->second != &value)
                 run.report(Severity::error, "fhir.structure.duplicate-id",
@@ -364,7 +366,8 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
             for (const auto& t : element.types)
                 if (t.code == type) type_profiles = t.profiles;
             bool walked = false;
-            if (type_profiles.size() > 1 && type != "Extension") walked = validate_any_profile(run, type_profiles, current, type, frame, done);
+            if (type_profiles.size() > 1 && type != "Extension")
+                walked = validate_any_profile(run, type_profiles, current, type, frame, done);
             for (const auto& url : type_profiles) {
                 if (type == "Extension") continue; // extensions are checked by their url below
                 auto p = run.profiles.get(url);
