@@ -76,6 +76,23 @@ FhirValidator::FhirValidator(std::shared_ptr<const Definitions> definitions, Fhi
 
 FhirValidator::~FhirValidator() = default;
 
+// A profile the user names (--profile) for a resource of another type is an error, as with the
+// HL7 validator's -profile; the walk then skips it.
+void FhirValidator::report_profiles_of_other_types(validation::Run& run, const nlohmann::json& resource) const {
+    if (!resource.is_object() || !resource.contains("resourceType") || !resource["resourceType"].is_string()) return;
+    const std::string& type = resource["resourceType"].get_ref<const std::string&>();
+    for (const auto& url : m_state->options.profiles) {
+        auto profile = m_state->profiles->get(url);
+        if (!profile || profile->type == type || profile->type == "Resource" || profile->type == "DomainResource")
+            continue;
+        // Profiles on data types or extensions given with a resource are left to the walk.
+        const auto* info = m_state->definitions->types().find_type(profile->type);
+        if (!info || info->kind != fhirpath::TypeKind::resource) continue;
+        run.report(formats::Severity::error, "fhir.profile.wrong-type",
+                   "The profile " + url + " constrains " + profile->type + ", not " + type + ".", type, &resource);
+    }
+}
+
 void FhirValidator::validate(const FhirJson& resource, const std::string& file, formats::Diagnostics& out) const {
     validation::Run run{*m_state->definitions,
                         *m_state->terminology,
@@ -93,6 +110,7 @@ void FhirValidator::validate(const FhirJson& resource, const std::string& file, 
                         m_state->options.security_checks,
                         {}};
     try {
+        report_profiles_of_other_types(run, resource.root);
         validation::validate_resource(run, resource.root, validation::ResourceFrame{}, m_state->options.profiles);
     } catch (const std::exception& error) {
         formats::Location location;

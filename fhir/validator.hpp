@@ -25,6 +25,10 @@
 
 namespace healthdoc::fhir {
 
+namespace validation {
+struct Run;
+}
+
 struct FhirValidationOptions {
     // Profiles (canonical URLs) every top-level resource is also validated against (--profile).
     std::vector<std::string> profiles;
@@ -59,6 +63,8 @@ public:
     const Terminology& terminology() const;
 
 private:
+    void report_profiles_of_other_types(validation::Run& run, const nlohmann::json& resource) const;
+
     struct State;
     std::unique_ptr<State> m_state;
 };
