@@ -55,24 +55,6 @@ std::size_t utf8_sequence_length(const char* p, const char* end) {
     return 0;
 }
 
-void append_utf8(std::string& out, std::uint32_t code_point) {
-    if (code_point < 0x80) {
-        out += static_cast<char>(code_point);
-    } else if (code_point < 0x800) {
-        out += static_cast<char>(0xC0 | (code_point >> 6));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else if (code_point < 0x10000) {
-        out += static_cast<char>(0xE0 | (code_point >> 12));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code_point >> 18));
-        out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code_point & 0x3F));
-    }
-}
-
 // For a number std::from_chars found out of range: true when it is too large (rather than
 // too close to zero) for a double, judged from its decimal exponent.
 bool overflows_double(std::string_view text) {
@@ -402,7 +384,7 @@ private:
             code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
             next += 6;
         }
-        append_utf8(m_scratch, code_point);
+        formats::append_utf8(m_scratch, code_point);
         return next;
     }
 

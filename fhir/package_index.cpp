@@ -1,4 +1,5 @@
 #include "fhir/package_index.hpp"
+#include "formats/text_encoding.hpp"
 
 #include "formats/atomic_file.hpp"
 #include "formats/errors.hpp"
@@ -67,18 +68,6 @@ private:
         }
         return false;
     }
-    static void append_utf8(std::string& out, unsigned code) {
-        if (code < 0x80) {
-            out += static_cast<char>(code);
-        } else if (code < 0x800) {
-            out += static_cast<char>(0xC0 | (code >> 6));
-            out += static_cast<char>(0x80 | (code & 0x3F));
-        } else {
-            out += static_cast<char>(0xE0 | (code >> 12));
-            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (code & 0x3F));
-        }
-    }
     // Reads a string at m_pos; `out` null: skipped.
     bool read_string(std::string* out) {
         if (!consume('"')) return false;
@@ -113,7 +102,7 @@ private:
                     else
                         return false;
                 }
-                append_utf8(*out, code); // surrogate pairs never occur in the fields indexed
+                formats::append_utf8(*out, code); // surrogate pairs never occur in the fields indexed
                 break;
             }
             default: *out += e;

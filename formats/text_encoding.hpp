@@ -26,6 +26,9 @@ struct EncodingSniff {
 // Judges the encoding from the first four bytes only. Never throws.
 EncodingSniff sniff_encoding(std::string_view bytes);
 
+// Appends the UTF-8 encoding of the code point `c` (one to four bytes).
+void append_utf8(std::string& out, char32_t c);
+
 // Byte offset of the first byte of `text` that does not start or continue a valid UTF-8
 // sequence (overlong forms, surrogates, code points above U+10FFFF and sequences cut by the end
 // all count as invalid); std::string_view::npos when all of `text` is valid.

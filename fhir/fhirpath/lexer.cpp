@@ -1,4 +1,5 @@
 #include "fhir/fhirpath/lexer.hpp"
+#include "formats/text_encoding.hpp"
 
 #include "fhir/fhirpath/errors.hpp"
 
@@ -11,19 +12,6 @@ namespace {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
-
-void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
 
 // Reads a quoted string or delimited identifier starting at text[i] (the quote).
 std::string read_quoted(std::string_view text, std::size_t& i) {
@@ -40,7 +28,11 @@ std::string read_quoted(std::string_view text, std::size_t& i) {
         if (i >= text.size()) break;
         c = text[i++];
         switch (c) {
-        case '\'': case '"': case '`': case '\\': case '/': out += c; break;
+        case '\'':
+        case '"':
+        case '`':
+        case '\\':
+        case '/': out += c; break;
         case 'f': out += '\f'; break;
         case 'n': out += '\n'; break;
         case 'r': out += '\r'; break;
@@ -51,12 +43,16 @@ std::string read_quoted(std::string_view text, std::size_t& i) {
             for (int k = 0; k < 4; ++k) {
                 const char h = text[i++];
                 code <<= 4;
-                if (is_digit(h)) code |= static_cast<unsigned>(h - '0');
-                else if (h >= 'a' && h <= 'f') code |= static_cast<unsigned>(h - 'a' + 10);
-                else if (h >= 'A' && h <= 'F') code |= static_cast<unsigned>(h - 'A' + 10);
-                else throw FhirPathError(ErrorKind::syntax, "invalid \\u escape", i - 1);
+                if (is_digit(h))
+                    code |= static_cast<unsigned>(h - '0');
+                else if (h >= 'a' && h <= 'f')
+                    code |= static_cast<unsigned>(h - 'a' + 10);
+                else if (h >= 'A' && h <= 'F')
+                    code |= static_cast<unsigned>(h - 'A' + 10);
+                else
+                    throw FhirPathError(ErrorKind::syntax, "invalid \\u escape", i - 1);
             }
-            append_utf8(out, code);
+            formats::append_utf8(out, code);
             break;
         }
         default:
@@ -77,7 +73,8 @@ Token read_temporal(std::string_view text, std::size_t& i, std::size_t start) {
     token.position = start;
     auto take_digits = [&](std::size_t n) {
         for (std::size_t k = 0; k < n; ++k) {
-            if (i >= text.size() || !is_digit(text[i])) throw FhirPathError(ErrorKind::syntax, "malformed date/time literal", start);
+            if (i >= text.size() || !is_digit(text[i]))
+                throw FhirPathError(ErrorKind::syntax, "malformed date/time literal", start);
             ++i;
         }
     };
@@ -103,7 +100,9 @@ Token read_temporal(std::string_view text, std::size_t& i, std::size_t start) {
         token.kind = TokenKind::time;
         token.text = std::string(text.substr(body, i - body));
         // A zone on a time literal is not allowed; keep it so evaluation can reject it.
-        if (i < text.size() && (text[i] == 'Z' || ((text[i] == '+' || text[i] == '-') && i + 1 < text.size() && is_digit(text[i + 1]) && i + 3 < text.size() && text[i + 3] == ':'))) {
+        if (i < text.size() &&
+            (text[i] == 'Z' || ((text[i] == '+' || text[i] == '-') && i + 1 < text.size() && is_digit(text[i + 1]) &&
+                                i + 3 < text.size() && text[i + 3] == ':'))) {
             token.text += text[i] == 'Z' ? "Z" : std::string(text.substr(i, 6));
             i += text[i] == 'Z' ? 1 : 6;
         }
@@ -127,10 +126,12 @@ Token read_temporal(std::string_view text, std::size_t& i, std::size_t start) {
             read_time();
             if (i < text.size() && text[i] == 'Z') {
                 ++i;
-            } else if (i < text.size() && (text[i] == '+' || text[i] == '-') && i + 1 < text.size() && is_digit(text[i + 1])) {
+            } else if (i < text.size() && (text[i] == '+' || text[i] == '-') && i + 1 < text.size() &&
+                       is_digit(text[i + 1])) {
                 ++i;
                 take_digits(2);
-                if (i >= text.size() || text[i] != ':') throw FhirPathError(ErrorKind::syntax, "malformed time zone", start);
+                if (i >= text.size() || text[i] != ':')
+                    throw FhirPathError(ErrorKind::syntax, "malformed time zone", start);
                 ++i;
                 take_digits(2);
             }
@@ -195,7 +196,8 @@ std::vector<Token> tokenize(std::string_view text) {
                 const std::size_t start = i;
                 while (i < text.size() && (is_ident_char(text[i]) || text[i] == '-')) ++i;
                 token.text = std::string(text.substr(start, i - start));
-                if (token.text.empty()) throw FhirPathError(ErrorKind::syntax, "'%' without a variable name", token.position);
+                if (token.text.empty())
+                    throw FhirPathError(ErrorKind::syntax, "'%' without a variable name", token.position);
             }
         } else if (c == '$') {
             const std::size_t start = i++;
