@@ -4,6 +4,7 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <algorithm>
 
@@ -11,21 +12,8 @@ using namespace healthdoc;
 
 namespace {
 
-std::shared_ptr<fhir::Definitions> core(const std::filesystem::path& packages) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    return fhir::Definitions::load(options, setup);
-}
-
-formats::Diagnostics validate(const fhir::FhirValidator& validator, const std::string& text) {
-    formats::Diagnostics read;
-    auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
-    REQUIRE(document);
-    formats::Diagnostics found;
-    validator.validate(*document, "test.json", found);
-    return found;
-}
+using test::core;
+using test::validate;
 
 const formats::Diagnostic* find_rule(const formats::Diagnostics& found, const std::string& rule) {
     auto it = std::find_if(found.items().begin(), found.items().end(), [&](const auto& d) { return d.rule == rule; });

@@ -5,6 +5,7 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,21 +15,8 @@ using namespace healthdoc;
 
 namespace {
 
-std::shared_ptr<fhir::Definitions> core(const std::filesystem::path& packages) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    return fhir::Definitions::load(options, setup);
-}
-
-formats::Diagnostics validate(const fhir::FhirValidator& validator, const std::string& text) {
-    formats::Diagnostics read;
-    auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
-    REQUIRE(document);
-    formats::Diagnostics found;
-    validator.validate(*document, "test.json", found);
-    return found;
-}
+using test::core;
+using test::validate;
 
 std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
                        formats::Severity severity = formats::Severity::error) {

@@ -6,6 +6,7 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,21 +16,8 @@ using namespace healthdoc;
 
 namespace {
 
-std::shared_ptr<fhir::Definitions> core(const std::filesystem::path& packages) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    return fhir::Definitions::load(options, setup);
-}
-
-formats::Diagnostics validate(const fhir::FhirValidator& validator, const std::string& text) {
-    formats::Diagnostics read;
-    auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
-    REQUIRE(document);
-    formats::Diagnostics found;
-    validator.validate(*document, "test.json", found);
-    return found;
-}
+using test::core;
+using test::validate;
 
 std::vector<const formats::Diagnostic*> with_rule(const formats::Diagnostics& found, const std::string& rule) {
     std::vector<const formats::Diagnostic*> out;
