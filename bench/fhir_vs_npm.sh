@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # healthdoc's FHIR validator against the `fhir` npm package (its validator) on the shared R4
-# examples: the same files, read and parsed inside the timed part, one thread each.
+# examples: the same files, read and parsed inside the timed part, one thread each, CPU time.
 # Installs the npm package into a scratch folder (never into the project).
 #   bench/fhir_vs_npm.sh BUILD_DIR [SHARED_DIR] [runs]
 set -euo pipefail
