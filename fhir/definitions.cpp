@@ -31,14 +31,6 @@ std::string string_or_empty(const json& object, const char* key) {
     return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
-std::optional<std::string> read_whole_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return std::move(buffer).str();
-}
-
 bool has_snapshot(const json& sd) {
     auto snapshot = sd.find("snapshot");
     if (snapshot == sd.end() || !snapshot->is_object()) return false;

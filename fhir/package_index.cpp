@@ -158,14 +158,6 @@ bool is_resource_file_name(const std::string& name) {
            name != ".index.json" && name.front() != '.';
 }
 
-std::optional<std::string> read_whole_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return std::move(buffer).str();
-}
-
 // A folder healthdoc may write into: its mode allows writing (even for root, who could write
 // anyway: a read-only mode marks shared reference data) and the process is allowed to.
 bool folder_accepts_writes(const fs::path& folder) {
@@ -177,6 +169,14 @@ bool folder_accepts_writes(const fs::path& folder) {
 }
 
 } // namespace
+
+std::optional<std::string> read_whole_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return std::move(buffer).str();
+}
 
 std::optional<PackageIndexEntry> scan_resource_summary(std::string_view json) {
     PackageIndexEntry entry;

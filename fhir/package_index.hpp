@@ -58,4 +58,7 @@ PackageIndex load_package_index(const std::filesystem::path& folder, const std::
 // ~/.cache/healthdoc/fhir-index.
 std::filesystem::path default_index_cache();
 
+// The bytes of the file at `path`; std::nullopt when it cannot be read.
+std::optional<std::string> read_whole_file(const std::filesystem::path& path);
+
 } // namespace healthdoc::fhir
