@@ -67,19 +67,29 @@ struct FhirJson {
     FhirJson& operator=(const FhirJson&) = delete;
 };
 
+// Comments (// to the end of the line, /* ... */) are not JSON, but some FHIR tools write
+// them (JSON5 style); the reference validator reads past them, and reports each one unless told
+// to allow them.
+enum class JsonComments {
+    refused, // each comment is an error (fhir.json.comment); reading goes on past it
+    allowed, // comments are read as whitespace
+};
+
 // Reads FHIR JSON (UTF-8, or UTF-16 with or without a BOM) with positions for every value and decimals as
 // written. Problems of the JSON itself are reported with line:col and stable rule ids:
 //   fatal  json.syntax.invalid, json.limits.too-large, json.limits.too-deep,
 //          json.encoding.invalid-utf8 (the document cannot be read on: returns nullptr);
 //   error  fhir.json.duplicate-key (the first occurrence is kept),
-//          fhir.json.number-out-of-range (a number no double can hold: kept as text).
+//          fhir.json.number-out-of-range (a number no double can hold: kept as text),
+//          fhir.json.comment (a comment, unless `comments` allows them; an unclosed /* is fatal).
 // Integers within 64 bits become number_integer (number_unsigned above INT64_MAX), other numbers
 // number_float with their text in the map (a number too large for a double is +/-infinity, one
 // too close to zero is 0). Every value has a position; array items' are recorded once the array
 // is complete, so addresses in the map are final. Never throws for bad input (std::bad_alloc
 // aside); never recurses; reentrant (no shared state).
 std::unique_ptr<FhirJson> read_fhir_json(const formats::SourceText& source, formats::Diagnostics& diagnostics,
-                                         const formats::JsonLimits& limits = {});
+                                         const formats::JsonLimits& limits = {},
+                                         JsonComments comments = JsonComments::refused);
 
 // FHIR JSON text of `resource` (no final line break): two-space indentation with one value per
 // line as in the specification's examples, "resourceType" first, then members in the order of

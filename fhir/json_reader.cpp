@@ -93,9 +93,9 @@ bool overflows_double(std::string_view text) {
 class Reader {
 public:
     Reader(std::string_view text, const std::string& file, Diagnostics& diagnostics, std::size_t max_depth,
-           JsonSourceMap& map)
+           JsonSourceMap& map, JsonComments comments)
         : m_p(text.data()), m_end(text.data() + text.size()), m_line_start(text.data()), m_column_at(text.data()),
-          m_file(file), m_diagnostics(diagnostics), m_max_depth(max_depth), m_map(map) {}
+          m_file(file), m_diagnostics(diagnostics), m_max_depth(max_depth), m_map(map), m_comments(comments) {}
 
     void parse(json& root) {
         skip_whitespace();
@@ -138,13 +138,52 @@ private:
             if (c == ' ' || c == '\t' || c == '\r') {
                 ++m_p;
             } else if (c == '\n') {
-                ++m_p;
-                ++m_line;
-                m_line_start = m_column_at = m_p;
-                m_column = 1;
+                new_line(m_p + 1);
+            } else if (c == '/' && m_p + 1 < m_end && (m_p[1] == '/' || m_p[1] == '*')) {
+                skip_comment();
             } else {
                 break;
             }
+        }
+    }
+
+    // `next` follows a line break.
+    void new_line(const char* next) {
+        m_p = next;
+        ++m_line;
+        m_line_start = m_column_at = m_p;
+        m_column = 1;
+    }
+
+    // Skips the comment at m_p (// or /*), reporting it unless comments are allowed.
+    void skip_comment() {
+        const char* start = m_p;
+        const auto position = here(start);
+        if (m_comments == JsonComments::refused)
+            m_diagnostics.report(Severity::error, "fhir.json.comment",
+                                 "comments are not allowed in JSON (RFC 8259); this one is read as whitespace",
+                                 Location{m_file, position.line, position.column, ""});
+        if (start[1] == '/') {
+            m_p = start + 2;
+            while (m_p < m_end && *m_p != '\n') ++m_p;
+            return; // the line break is whitespace
+        }
+        m_p = start + 2;
+        for (;;) {
+            if (m_p + 1 >= m_end) {
+                m_diagnostics.report(Severity::fatal, "json.syntax.invalid",
+                                     "the comment opened here is never closed by */",
+                                     Location{m_file, position.line, position.column, ""});
+                throw Stop{};
+            }
+            if (*m_p == '*' && m_p[1] == '/') {
+                m_p += 2;
+                return;
+            }
+            if (*m_p == '\n')
+                new_line(m_p + 1);
+            else
+                ++m_p;
         }
     }
 
@@ -493,6 +532,7 @@ private:
     Diagnostics& m_diagnostics;
     std::size_t m_max_depth;
     JsonSourceMap& m_map;
+    JsonComments m_comments;
     std::vector<Frame> m_stack;
     std::vector<PendingItem> m_pending;
     json* m_next = nullptr;
@@ -516,7 +556,7 @@ formats::ByteEncoding sniff_json_encoding(std::string_view bytes, std::size_t& b
 } // namespace
 
 std::unique_ptr<FhirJson> read_fhir_json(const formats::SourceText& source, formats::Diagnostics& diagnostics,
-                                         const formats::JsonLimits& limits) {
+                                         const formats::JsonLimits& limits, JsonComments comments) {
     const std::string& file = source.name();
     if (source.size() > limits.max_bytes) {
         diagnostics.report(Severity::fatal, "json.limits.too-large",
@@ -549,7 +589,7 @@ std::unique_ptr<FhirJson> read_fhir_json(const formats::SourceText& source, form
     }
     auto document = std::make_unique<FhirJson>();
     try {
-        Reader(text, file, diagnostics, limits.max_depth, document->map).parse(document->root);
+        Reader(text, file, diagnostics, limits.max_depth, document->map, comments).parse(document->root);
     } catch (const Stop&) {
         return nullptr;
     }

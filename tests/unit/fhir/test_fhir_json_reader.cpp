@@ -205,6 +205,44 @@ TEST_CASE("fhir::read_fhir_json syntax errors have exact positions") {
     CHECK(message.find("secret") == std::string::npos);
 }
 
+TEST_CASE("fhir::read_fhir_json comments: each one an error unless allowed, positions kept") {
+    const std::string text = "// leading\n"
+                             "{\"a\": /* one\n two */ [1, // trailing\n"
+                             "  2],\n"
+                             "  \"b\": \"x//y/*z*/\"}";
+    auto refused = read(text);
+    REQUIRE(refused.document);
+    REQUIRE(refused.diagnostics.size() == 3);
+    CHECK(refused.diagnostics.items()[0].rule == "fhir.json.comment");
+    CHECK(refused.diagnostics.items()[0].severity == formats::Severity::error);
+    CHECK(refused.diagnostics.items()[0].location.line == 1);
+    CHECK(refused.diagnostics.items()[1].location.line == 2);
+    CHECK(refused.diagnostics.items()[1].location.column == 7);
+    CHECK(refused.diagnostics.items()[2].location.line == 3);
+    CHECK(refused.diagnostics.items()[2].location.column == 13);
+    const auto& root = refused.document->root;
+    CHECK(root["b"] == "x//y/*z*/"); // not a comment inside a string
+    CHECK(at(refused.document->map, root["a"]) == "3:9");
+    CHECK(at(refused.document->map, root["a"][1]) == "4:3");
+    CHECK(at(refused.document->map, root["b"]) == "5:8");
+
+    formats::Diagnostics diagnostics;
+    auto allowed =
+        fhir::read_fhir_json(formats::SourceText("test.json", text), diagnostics, {}, fhir::JsonComments::allowed);
+    REQUIRE(allowed);
+    CHECK(diagnostics.empty());
+    CHECK(allowed->root == root);
+    CHECK(at(allowed->map, allowed->root["a"][1]) == "4:3");
+
+    formats::Diagnostics unclosed;
+    CHECK_FALSE(fhir::read_fhir_json(formats::SourceText("test.json", "{\"a\": 1 /* open\n\n"), unclosed, {},
+                                     fhir::JsonComments::allowed));
+    REQUIRE(unclosed.size() == 1);
+    CHECK(unclosed.items()[0].rule == "json.syntax.invalid");
+    CHECK(unclosed.items()[0].location.column == 9);
+    CHECK(fatal("{\"a\": 1 / 2}") == "json.syntax.invalid 1:9");
+}
+
 TEST_CASE("fhir::read_fhir_json encoding") {
     CHECK(fatal("[\"\xC0\xAF\"]") == "json.encoding.invalid-utf8 1:3");         // overlong '/'
     CHECK(fatal("[\"ab\xED\xA0\x80\"]") == "json.encoding.invalid-utf8 1:5");   // surrogate in UTF-8

@@ -25,14 +25,15 @@ namespace {
 namespace fs = std::filesystem;
 
 std::unique_ptr<fhir::FhirJson> read_resource(const fs::path& path, const fhir::fhirpath::TypeProvider& types,
-                                              formats::Diagnostics& diagnostics) {
+                                              formats::Diagnostics& diagnostics,
+                                              fhir::JsonComments comments = fhir::JsonComments::refused) {
     const auto source = formats::SourceText::from_file(path.string());
     if (path.extension() == ".xml") {
         auto xml = formats::parse_xml(source, diagnostics);
         if (!xml) return nullptr;
         return fhir::read_fhir_xml(*xml, path.filename().string(), types, diagnostics);
     }
-    return fhir::read_fhir_json(source, diagnostics);
+    return fhir::read_fhir_json(source, diagnostics, {}, comments);
 }
 
 // The number of error and fatal issues of the reference outcome (a file, an inline outcome,
@@ -267,7 +268,9 @@ TEST_CASE("fhir validator: official validator suite, R4 cases runnable offline")
             options.security_checks = test.contains("security-checks") && test["security-checks"] == true;
             fhir::FhirValidator validator(definitions, options);
             formats::Diagnostics found;
-            auto document = read_resource(input, definitions->types(), found);
+            const auto comments = test.value("allow-comments", false) ? fhir::JsonComments::allowed
+                                                                      : fhir::JsonComments::refused;
+            auto document = read_resource(input, definitions->types(), found, comments);
             if (document) validator.validate(*document, input.filename().string(), found);
             found.append(validator.setup_problems());
             const int errors =
