@@ -109,6 +109,7 @@ void FhirValidator::validate(const FhirJson& resource, const std::string& file, 
                         0,
                         m_state->options.security_checks,
                         {}};
+    run.options = &m_state->options;
     try {
         report_profiles_of_other_types(run, resource.root);
         validation::validate_resource(run, resource.root, validation::ResourceFrame{}, m_state->options.profiles);

@@ -29,6 +29,20 @@ namespace validation {
 struct Run;
 }
 
+// How references are checked beyond the document itself (the reference validator's reference
+// policy, offline: nothing is ever fetched, so "exists" means "found in this document").
+enum class ReferenceChecking {
+    // Only targets found in the document (Bundle entries, contained resources, resources of the
+    // same Parameters) are checked, against the element's target profiles.
+    found_targets,
+    // As found_targets, and a reference that names nothing in the document is an error, except
+    // example URLs when allowed (CHECK_EXISTS).
+    exists,
+    // As exists, and the resource type an unresolved URL names ([base/]Type/id) must be one of
+    // the element's targets (CHECK_EXISTS_AND_TYPE).
+    exists_and_type,
+};
+
 struct FhirValidationOptions {
     // Profiles (canonical URLs) every top-level resource is also validated against (--profile).
     std::vector<std::string> profiles;
@@ -40,6 +54,11 @@ struct FhirValidationOptions {
     // Security checks (the reference validator's -security-checks): a string holding what
     // looks like HTML tags is an error.
     bool security_checks = false;
+    ReferenceChecking references = ReferenceChecking::found_targets;
+    // RESTful references ([base/]Type/id) that the document does not hold are taken to exist on
+    // their server (so `exists` accepts them), but the type they name must be one of the
+    // element's targets (the reference validator's assumeValidRestReferences).
+    bool assume_valid_rest_references = false;
 };
 
 class FhirValidator {

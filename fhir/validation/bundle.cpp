@@ -234,6 +234,8 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
         searched = true;
     }
     (void)searched;
+    if (!target && reference[0] != '#') target = resolve_in_parameters(frame, reference);
+    check_reference_policy(run, element, item, reference, target);
     std::vector<std::string> allowed;
     for (const auto& t : element.types)
         if (t.code == "Reference")

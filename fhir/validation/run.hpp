@@ -7,6 +7,7 @@
 #include "fhir/fhirpath/fhirpath.hpp"
 #include "fhir/terminology.hpp"
 #include "fhir/validation/compiled_profile.hpp"
+#include "fhir/validator.hpp"
 #include "formats/diagnostic.hpp"
 
 #include <nlohmann/json.hpp>
@@ -80,6 +81,7 @@ struct Run {
     int depth = 0;
     bool security_checks = false; // strings with embedded HTML tags are errors
     std::map<std::pair<const nlohmann::json*, std::string>, const nlohmann::json*> element_ids{}; // (resource, id)
+    const FhirValidationOptions* options = nullptr; // set by FhirValidator::validate
 
     // Reports once per document and location; `at` gives line:col when the map knows it.
     void report(formats::Severity severity, const std::string& rule, const std::string& message,
@@ -163,6 +165,12 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
 void check_document_links(Run& run, BundleIndex& index, const std::string& bundle_path);
 // True when `url` looks like a RESTful server URL ([base/]Type/id[/_history/v]).
 bool is_restful_url(const Run& run, const std::string& url);
+// references.cpp: a relative "Type/id" naming the resource of another parameter of the same
+// Parameters; what the options' reference checking asks of a reference `target` (nullptr when
+// the document does not hold it).
+const nlohmann::json* resolve_in_parameters(const ResourceFrame& frame, const std::string& reference);
+void check_reference_policy(Run& run, const ElementDef& element, const Item& item, const std::string& reference,
+                            const nlohmann::json* target);
 // contained.cpp: dom-3, each contained resource referenced from its container (or referring to it).
 void check_contained_referenced(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
 const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::string& reference,

@@ -74,8 +74,7 @@ bool reference_needs_server(const json& java, const fs::path& outcomes) {
         if (severity != "error" && severity != "fatal") continue;
         if (!issue.contains("extension") || !issue["extension"].is_array()) continue;
         for (const auto& extension : issue["extension"])
-            if (extension.value("url", "") ==
-                "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-server")
+            if (extension.value("url", "") == "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-server")
                 return true;
     }
     return false;
@@ -266,10 +265,21 @@ TEST_CASE("fhir validator: official validator suite, R4 cases runnable offline")
             options.profiles = variant.profiles;
             options.allow_example_urls = !(test.contains("examples") && test["examples"] == false);
             options.security_checks = test.contains("security-checks") && test["security-checks"] == true;
+            // The reference policy of the case; assumeValidRestReferences of the case, or of
+            // its profile variant for that variant, as the reference test runner reads them.
+            const std::string reference_policy = test.value("validateReference", "");
+            if (reference_policy == "CHECK_EXISTS")
+                options.references = fhir::ReferenceChecking::exists;
+            else if (reference_policy == "CHECK_EXISTS_AND_TYPE")
+                options.references = fhir::ReferenceChecking::exists_and_type;
+            // CHECK_VALID is left out: the reference's test fetcher finds its targets among files
+            // of its own, and validates them; offline, we have neither.
+            const json& settings = variant.extra.empty() ? test : test["profile"];
+            options.assume_valid_rest_references = settings.value("assumeValidRestReferences", false);
             fhir::FhirValidator validator(definitions, options);
             formats::Diagnostics found;
-            const auto comments = test.value("allow-comments", false) ? fhir::JsonComments::allowed
-                                                                      : fhir::JsonComments::refused;
+            const auto comments =
+                test.value("allow-comments", false) ? fhir::JsonComments::allowed : fhir::JsonComments::refused;
             auto document = read_resource(input, definitions->types(), found, comments);
             if (document) validator.validate(*document, input.filename().string(), found);
             found.append(validator.setup_problems());

@@ -1,0 +1,92 @@
+// The FHIR validator's settings: reference checking (exists, exists and type), RESTful
+// references assumed valid, references between the resources of one Parameters.
+#include "fhir/validator.hpp"
+#include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
+
+#include <algorithm>
+
+using namespace healthdoc;
+
+namespace {
+
+using test::core;
+using test::validate;
+
+std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule) {
+    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
+        return d.rule == rule && d.severity >= formats::Severity::error;
+    }));
+}
+
+// Coverage.beneficiary is Reference(Patient); Coverage.payor is Reference(Organization | Patient |
+// RelatedPerson); the Patient/1 of the first parameter resolves, the rest is said per test.
+std::string parameters_with(const std::string& beneficiary) {
+    return R"({"resourceType": "Parameters", "parameter": [
+      {"name": "member", "resource": {"resourceType": "Patient", "id": "1"}},
+      {"name": "coverage", "resource": {"resourceType": "Coverage", "id": "c1", "status": "active",
+        "beneficiary": {"reference": ")" +
+           beneficiary + R"("},
+        "payor": [{"reference": "Patient/1"}]}}]})";
+}
+
+} // namespace
+
+TEST_CASE("fhir validator options: reference checking") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core(*packages);
+
+    SUBCASE("by default, references the document does not hold are not errors") {
+        fhir::FhirValidator validator(definitions);
+        auto found = validate(validator, parameters_with("Patient/2"));
+        CHECK(count_rule(found, "fhir.reference.not-found") == 0);
+        CHECK(count_rule(found, "fhir.reference.wrong-target") == 0);
+    }
+    SUBCASE("exists: a reference to nothing in the document is an error; example URLs are not") {
+        fhir::FhirValidationOptions options;
+        options.references = fhir::ReferenceChecking::exists;
+        fhir::FhirValidator validator(definitions, options);
+        CHECK(count_rule(validate(validator, parameters_with("Patient/2")), "fhir.reference.not-found") == 1);
+        // Patient/1 is the resource of another parameter of the same Parameters.
+        CHECK(count_rule(validate(validator, parameters_with("Patient/1")), "fhir.reference.not-found") == 0);
+        CHECK(count_rule(validate(validator, parameters_with("http://example.org/fhir/Patient/9")),
+                         "fhir.reference.not-found") == 0);
+        // RESTful references are taken to exist when told so.
+        options.assume_valid_rest_references = true;
+        fhir::FhirValidator trusting(definitions, options);
+        CHECK(count_rule(validate(trusting, parameters_with("Patient/2")), "fhir.reference.not-found") == 0);
+        CHECK(count_rule(validate(trusting, parameters_with("urn:uuid:9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d")),
+                         "fhir.reference.not-found") == 1);
+    }
+    SUBCASE("the type an unresolved URL names must be a target, when asked") {
+        const std::string wrong = parameters_with("http://server.test/fhir/Observation/2");
+        fhir::FhirValidator lenient(definitions);
+        CHECK(count_rule(validate(lenient, wrong), "fhir.reference.wrong-target") == 0);
+
+        fhir::FhirValidationOptions options;
+        options.references = fhir::ReferenceChecking::exists_and_type;
+        fhir::FhirValidator checking(definitions, options);
+        auto found = validate(checking, wrong);
+        CHECK(count_rule(found, "fhir.reference.wrong-target") == 1);
+        CHECK(count_rule(found, "fhir.reference.not-found") == 1);
+        CHECK(count_rule(validate(checking, parameters_with("Patient/2/_history/3")), "fhir.reference.wrong-target") ==
+              0);
+
+        fhir::FhirValidationOptions rest;
+        rest.assume_valid_rest_references = true;
+        fhir::FhirValidator trusting(definitions, rest);
+        found = validate(trusting, parameters_with("Observation/2"));
+        CHECK(count_rule(found, "fhir.reference.wrong-target") == 1);
+        CHECK(count_rule(found, "fhir.reference.not-found") == 0);
+    }
+    SUBCASE("a resolved target of the wrong type is an error whatever the setting") {
+        fhir::FhirValidator validator(definitions);
+        const std::string text = R"({"resourceType": "Parameters", "parameter": [
+          {"name": "a", "resource": {"resourceType": "Observation", "id": "1", "status": "final",
+            "code": {"text": "x"}}},
+          {"name": "b", "resource": {"resourceType": "Coverage", "id": "c1", "status": "active",
+            "beneficiary": {"reference": "Observation/1"}, "payor": [{"reference": "Patient/1"}]}}]})";
+        CHECK(count_rule(validate(validator, text), "fhir.reference.wrong-target") == 1);
+    }
+}
