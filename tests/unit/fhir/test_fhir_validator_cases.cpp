@@ -167,6 +167,13 @@ TEST_CASE("fhir validator: official validator suite, R4 cases runnable offline")
                 else
                     registry_package = true;
             }
+        // package-map: dependencies (id#version) the case provides as local files; loaded
+        // before the packages that depend on them.
+        if (test.contains("package-map") && test["package-map"].is_object())
+            for (const auto& [id, file] : test["package-map"].items()) {
+                const fs::path path = *suite / file.get<std::string>();
+                if (fs::exists(path)) local_packages.insert(local_packages.begin(), path.string());
+            }
         if (registry_package) {
             ++skipped["packages from a registry"];
             continue;
