@@ -1,4 +1,5 @@
 #include "fhir/validation/compiled_profile.hpp"
+#include "fhir/validation/run.hpp"
 
 #include "fhir/fhirpath/errors.hpp"
 #include "fhir/fhirpath/type_provider.hpp"
@@ -283,6 +284,7 @@ std::shared_ptr<const CompiledProfile> compile_profile(const json& definition) {
         else if (auto by = by_path.find(target); by != by_path.end())
             profile->elements[i].content_reference = by->second;
     }
+    relax_vital_signs_component_units(*profile);
     return profile;
 }
 

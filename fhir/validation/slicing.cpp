@@ -78,7 +78,9 @@ int element_at(const CompiledProfile& profile, int start, const std::vector<std:
             if (!matched) return -1;
             continue;
         }
-        current = child;
+        // A sliced element on the path stands for its first slice, as in the reference validator.
+        const ElementDef& step = profile.elements[static_cast<std::size_t>(child)];
+        current = step.slicing && !step.slices.empty() ? step.slices.front() : child;
     }
     return current;
 }
