@@ -205,6 +205,39 @@ const json* resolve_like_instance(Run& run, const BundleIndex& index, const std:
     return match;
 }
 
+namespace {
+
+// A relative reference resolves against the fullUrl of the entry it is in: without one, it has
+// no base (reported at the entry once, and at each such reference).
+void check_entry_base(Run& run, const BundleIndex& index, const std::string& reference, const Item& item,
+                      const ResourceFrame& frame) {
+    if (reference.find(':') != std::string::npos || reference.find('/') == std::string::npos) return;
+    // Responses carry what a server returned; their entries need no base.
+    if (index.type == "batch-response" || index.type == "transaction-response") return;
+    auto entry = index.entry_of.find(frame.root);
+    if (entry == index.entry_of.end() || !index.entries[entry->second].full_url.empty()) return;
+    const BundleIndex::Entry& indexed = index.entries[entry->second];
+    std::string entry_path = frame.path;
+    if (const auto resource = entry_path.rfind(".resource"); resource != std::string::npos) entry_path.resize(resource);
+    run.report(Severity::error, "fhir.bundle.entry-full-url", "Bundle entry missing fullUrl.", entry_path,
+               indexed.entry);
+    run.report(Severity::error, "fhir.reference.no-base",
+               "Relative reference appears inside a Bundle whose entry is missing a fullUrl.", item.path, item.anchor);
+}
+
+// In a Bundle, a reference that is neither absolute, nor a fragment (#id), nor a search
+// (Type?params) is [Type]/[id] (the RESTful relative form it is resolved by).
+void check_relative_format(Run& run, const std::string& reference, const Item& item) {
+    if (reference[0] == '#' || reference.find(':') != std::string::npos || reference.find('?') != std::string::npos)
+        return;
+    if (reference.find('/') != std::string::npos) return;
+    run.report(Severity::error, "fhir.reference.format",
+               "Relative URLs must be of the format [ResourceName]/[id]; '" + reference + "' is not.", item.path,
+               item.anchor);
+}
+
+} // namespace
+
 void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame) {
     if (!item.value || !item.value->is_object()) return;
     const std::string reference = string_member(*item.value, "reference");
@@ -232,6 +265,8 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
         if (auto f = index.full_url_of.find(frame.root); f != index.full_url_of.end()) from = f->second;
         target = resolve_like_instance(run, index, reference, from, item);
         searched = true;
+        if (!target) check_entry_base(run, index, reference, item, frame);
+        check_relative_format(run, reference, item);
     }
     (void)searched;
     if (!target && reference[0] != '#') target = resolve_in_parameters(frame, reference);
@@ -247,6 +282,7 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
     std::string actual;
     if (target) actual = string_member(*target, "resourceType");
     if (actual.empty()) return;
+    check_target_profiles(run, allowed, *target, item, frame);
     for (const auto& url : allowed) {
         const std::string type = type_of_profile(run, url);
         if (type.empty() || type == actual || type == "Resource") return;

@@ -85,7 +85,8 @@ std::string first_messages(const formats::Diagnostics& diagnostics) {
     int shown = 0;
     for (const auto& d : diagnostics.items()) {
         if (d.severity < formats::Severity::error) continue;
-        if (shown++ == 2) break;
+        // HEALTHDOC_SUITE_ALL_MESSAGES=1: every finding, not only the first two.
+        if (shown++ == 2 && !std::getenv("HEALTHDOC_SUITE_ALL_MESSAGES")) break;
         out += " | " + d.location.path + " [" + d.rule + "] " + d.message.substr(0, 140);
     }
     return out;

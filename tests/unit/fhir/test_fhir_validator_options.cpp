@@ -90,3 +90,31 @@ TEST_CASE("fhir validator options: reference checking") {
         CHECK(count_rule(validate(validator, text), "fhir.reference.wrong-target") == 1);
     }
 }
+
+TEST_CASE("fhir validator options: relative references inside a Bundle") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    fhir::FhirValidator validator(core(*packages));
+    auto bundle = [](const std::string& type, const std::string& full_url, const std::string& reference) {
+        return R"({"resourceType": "Bundle", "type": ")" + type + R"(", "entry": [{)" +
+               (full_url.empty() ? std::string() : R"("fullUrl": ")" + full_url + R"(", )") +
+               R"("resource": {"resourceType": "Patient", "id": "p1",
+                 "managingOrganization": {"reference": ")" +
+               reference + R"("}}}]})";
+    };
+    // Without a fullUrl, a relative reference has no base: said at the entry and at the reference.
+    auto found = validate(validator, bundle("collection", "", "Organization/o1"));
+    CHECK(count_rule(found, "fhir.bundle.entry-full-url") == 1);
+    CHECK(count_rule(found, "fhir.reference.no-base") == 1);
+    found = validate(validator, bundle("collection", "http://server.test/fhir/Patient/p1", "Organization/o1"));
+    CHECK(count_rule(found, "fhir.bundle.entry-full-url") == 0);
+    CHECK(count_rule(found, "fhir.reference.no-base") == 0);
+    // A server's response needs no base for what it returns.
+    found = validate(validator, bundle("batch-response", "", "Organization/o1"));
+    CHECK(count_rule(found, "fhir.reference.no-base") == 0);
+    // Relative references are Type/id.
+    found = validate(validator, bundle("collection", "http://server.test/fhir/Patient/p1", "o1"));
+    CHECK(count_rule(found, "fhir.reference.format") == 1);
+    found = validate(validator, bundle("collection", "http://server.test/fhir/Patient/p1", "Organization?name=x"));
+    CHECK(count_rule(found, "fhir.reference.format") == 0);
+}
