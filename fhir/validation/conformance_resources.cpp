@@ -70,6 +70,8 @@ void check_conformance_resource(Run& run, const json& resource, const ResourceFr
         check_search_parameter(run, resource, frame.path);
     else if (type == "CapabilityStatement")
         check_capability_statement(run, resource, frame.path);
+    else if (type == "OperationDefinition")
+        check_operation_definition(run, resource, frame.path);
 }
 
 } // namespace healthdoc::fhir::validation

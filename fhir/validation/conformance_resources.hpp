@@ -15,5 +15,7 @@ void check_conformance_resource(Run& run, const nlohmann::json& resource, const 
 void check_structure_definition(Run& run, const nlohmann::json& definition, const std::string& path);
 // search_parameter_checks.cpp
 void check_search_parameter(Run& run, const nlohmann::json& parameter, const std::string& path);
+// operation_definition_checks.cpp
+void check_operation_definition(Run& run, const nlohmann::json& operation, const std::string& path);
 
 } // namespace healthdoc::fhir::validation

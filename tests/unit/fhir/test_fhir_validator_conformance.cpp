@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 using namespace healthdoc;
@@ -165,17 +165,61 @@ TEST_CASE("fhir validator conformance: SearchParameter and CapabilityStatement")
     }
 }
 
-// A sweep for rule authors: the core package's own conformance resources give no
-// fhir.conformance.* error. Slow (a few thousand resources): run with --no-skip.
-TEST_CASE("fhir validator conformance: core conformance resources pass the conformance rules" * doctest::skip()) {
+TEST_CASE("fhir validator conformance: OperationDefinition against its Parameters profiles") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core(*packages);
+    definitions->add(nlohmann::json::parse(R"({"resourceType":"StructureDefinition",
+      "url":"http://example.org/StructureDefinition/op-in","name":"OpIn","status":"draft","kind":"resource",
+      "abstract":false,"type":"Parameters","baseDefinition":"http://hl7.org/fhir/StructureDefinition/Parameters",
+      "derivation":"constraint","differential":{"element":[
+        {"id":"Parameters.parameter","path":"Parameters.parameter",
+         "slicing":{"discriminator":[{"type":"value","path":"name"}],"rules":"open"}},
+        {"id":"Parameters.parameter:subject","path":"Parameters.parameter","sliceName":"subject","min":1,"max":"1"},
+        {"id":"Parameters.parameter:subject.name","path":"Parameters.parameter.name","fixedString":"subject"},
+        {"id":"Parameters.parameter:subject.value[x]","path":"Parameters.parameter.value[x]",
+         "type":[{"code":"Reference","targetProfile":["http://hl7.org/fhir/StructureDefinition/Patient"]}]},
+        {"id":"Parameters.parameter:subject.resource","path":"Parameters.parameter.resource","max":"0"},
+        {"id":"Parameters.parameter:subject.part","path":"Parameters.parameter.part","max":"0"}]}})"));
+    fhir::FhirValidator validator(definitions);
+    auto operation = [](const std::string& parameter) {
+        return R"({"resourceType":"OperationDefinition","url":"http://example.org/OperationDefinition/op",
+          "name":"Op","status":"draft","kind":"operation","code":"op","system":false,"type":true,"instance":false,
+          "resource":["Patient"],"inputProfile":"http://example.org/StructureDefinition/op-in","parameter":[)" +
+               parameter + "]}";
+    };
+    SUBCASE("the same parameter in both") {
+        auto found = validate(validator, operation(R"({"name":"subject","use":"in","min":1,"max":"1","type":"Reference",
+          "targetProfile":["http://hl7.org/fhir/StructureDefinition/Patient"]})"));
+        CHECK(conformance_errors(found) == 0);
+    }
+    SUBCASE("other cardinality, type and target profiles; a parameter the profile does not have") {
+        auto found = validate(validator, operation(R"({"name":"subject","use":"in","min":0,"max":"*","type":"string"},
+          {"name":"other","use":"in","min":0,"max":"1","type":"string"})"));
+        CHECK(count_rule(found, "fhir.conformance.opdef-profile-cardinality") == 2);
+        CHECK(count_rule(found, "fhir.conformance.opdef-profile-type") == 2);
+        CHECK(count_rule(found, "fhir.conformance.opdef-profile-target") == 1);
+        CHECK(count_rule(found, "fhir.conformance.opdef-profile-parameter-missing", formats::Severity::warning) == 1);
+    }
+}
+
+// The core package's own conformance resources give no fhir.conformance.* error, except the
+// defects the R4 publication has (the reference validator reports them too).
+TEST_CASE("fhir validator conformance: core conformance resources pass the conformance rules") {
     auto packages = REQUIRE_SHARED("reference/fhir/packages");
     if (!packages) return;
     auto definitions = core(*packages);
     fhir::FhirValidator validator(definitions);
     const auto folder = *packages / "hl7.fhir.r4.core#4.0.1" / "package";
+    // searchParam types that differ from their SearchParameter's (_source is a uri, version a
+    // token...); an example whose expression names DocumentReference on a Patient parameter.
+    const std::set<std::string> published_defects = {
+        "CapabilityStatement-base.json", "CapabilityStatement-terminology-server.json",
+        "CapabilityStatement-knowledge-repository.json", "CapabilityStatement-measure-processor.json",
+        "SearchParameter-example-extension.json"};
     std::map<std::string, std::size_t> by_rule;
     std::ostringstream first;
-    std::size_t checked = 0, shown = 0;
+    std::size_t checked = 0, shown = 0, defects = 0;
     for (const auto& entry : std::filesystem::directory_iterator(folder)) {
         const std::string name = entry.path().filename().string();
         if (name.rfind("StructureDefinition-", 0) != 0 && name.rfind("SearchParameter-", 0) != 0 &&
@@ -187,14 +231,21 @@ TEST_CASE("fhir validator conformance: core conformance resources pass the confo
         formats::Diagnostics found;
         validator.validate(*document, name, found);
         ++checked;
+        const std::size_t errors = conformance_errors(found);
+        if (published_defects.count(name)) {
+            defects += errors > 0;
+            continue;
+        }
         for (const auto& d : found.items())
             if (d.rule.rfind("fhir.conformance.", 0) == 0 && d.severity >= formats::Severity::error) {
                 ++by_rule[d.rule];
-                if (shown++ < 40) first << name << " " << d.location.path << " " << d.message << "\n";
+                if (shown++ < 20) first << name << " " << d.location.path << " " << d.message << "\n";
             }
     }
     std::ostringstream summary;
     for (const auto& [rule, n] : by_rule) summary << rule << ": " << n << "\n";
-    MESSAGE(checked << " resources\n" << summary.str() << first.str());
+    INFO(checked << " resources\n" << summary.str() << first.str());
+    CHECK(checked > 2000);
     CHECK(by_rule.empty());
+    CHECK(defects == published_defects.size());
 }
