@@ -3,6 +3,8 @@
 // vital sign LOINC codes (or their SNOMED CT equivalents) must conform to the matching core
 // vital sign profile. The code lists and their order follow the reference validator
 // (org.hl7.fhir.validation ObservationValidator): the first group with a matching coding wins.
+// Also the profiles a reference's targetProfile imposes on the resource it resolves to (in the
+// bundle or the contained resources).
 #include "fhir/validation/run.hpp"
 
 #include <algorithm>
@@ -154,6 +156,53 @@ void relax_vital_signs_component_units(CompiledProfile& profile) {
         if (element.path == "Observation.component.value[x]" && element.binding &&
             element.binding->value_set == "http://hl7.org/fhir/ValueSet/ucum-vitals-common|4.0.1")
             element.binding->strength = "extensible";
+}
+
+void check_target_profiles(Run& run, const std::vector<std::string>& target_profiles, const json& target,
+                           const Item& item, const ResourceFrame& frame) {
+    // Targets reference further targets: a few levels say whether a resource conforms, and
+    // bound the work on reference cycles.
+    constexpr int max_nesting = 2;
+    thread_local int nesting = 0;
+    if (nesting >= max_nesting) return;
+    const std::string type = text_of(target, "resourceType");
+    std::vector<std::string> candidates;
+    for (const auto& url : target_profiles) {
+        auto profile = run.profiles.get(url);
+        if (!profile) return; // an unknown profile is not held against the target
+        if (profile->type == "Resource" || profile->type == "DomainResource") return;
+        if (profile->type != type) continue;
+        if (profile->derivation != "constraint") return; // the base definition: any resource of the type
+        candidates.push_back(url);
+    }
+    if (candidates.empty()) return;
+    struct Nesting {
+        int& level;
+        explicit Nesting(int& l) : level(l) { ++level; }
+        ~Nesting() { --level; }
+    } guard(nesting);
+    for (const auto& url : candidates) {
+        formats::Diagnostics scratch;
+        Run trial{run.definitions, run.terminology, run.profiles,           run.environment, run.once, run.document,
+                  run.file,        false,           run.allow_example_urls, scratch,         {},       {},
+                  run.depth};
+        ResourceFrame inner;
+        inner.resource = &target;
+        inner.root = frame.resource && frame.root != &target && item.value &&
+                             text_of(*item.value, "reference").rfind('#', 0) == 0
+                         ? frame.root
+                         : &target;
+        inner.bundle = frame.bundle;
+        inner.bundle_index = frame.bundle_index;
+        inner.path = type;
+        validate_resource(trial, target, inner, {url});
+        if (!scratch.has_at_least(Severity::error)) return;
+    }
+    std::string names;
+    for (const auto& url : candidates) names += (names.empty() ? "" : ", ") + url;
+    run.report(Severity::error, "fhir.reference.target-profile",
+               "The resource the reference points to conforms to none of its target profiles (" + names + ").",
+               item.path, item.anchor);
 }
 
 } // namespace healthdoc::fhir::validation

@@ -206,3 +206,31 @@ TEST_CASE("fhir validator profile extras: an Observation with a vital sign code 
     CHECK(count_rule(other, "fhir.profile.vital-signs", formats::Severity::information) == 0);
     CHECK(other.count(formats::Severity::error) == 0);
 }
+
+TEST_CASE("fhir validator profile extras: a reference target in the bundle must meet the target profile") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core_with(
+        *packages,
+        {profile("identified-patient", "Patient", json::array({{{"path", "Patient.identifier"}, {"min", 1}}})),
+         profile("subject-identified", "Observation",
+                 json::array({{{"path", "Observation.subject"},
+                               {"type", json::array({{{"code", "Reference"},
+                                                      {"targetProfile", json::array({"http://example.org/"
+                                                                                     "StructureDefinition/"
+                                                                                     "identified-patient"})}}})}}}))});
+    auto bundle = [](const std::string& patient) {
+        return R"({"resourceType":"Bundle","type":"collection","entry":[
+            {"fullUrl":"http://example.org/fhir/Observation/o","resource":{"resourceType":"Observation","id":"o",
+              "meta":{"profile":["http://example.org/StructureDefinition/subject-identified"]},
+              "status":"final","code":{"text":"x"},"subject":{"reference":"Patient/p"}}},
+            {"fullUrl":"http://example.org/fhir/Patient/p","resource":)" +
+               patient + "}]}";
+    };
+    auto bad = validate(definitions, "", bundle(R"({"resourceType":"Patient","id":"p"})"));
+    CHECK(count_rule(bad, "fhir.reference.target-profile") == 1);
+    auto good =
+        validate(definitions, "",
+                 bundle(R"({"resourceType":"Patient","id":"p","identifier":[{"system":"urn:x","value":"1"}]})"));
+    CHECK(count_rule(good, "fhir.reference.target-profile") == 0);
+}
