@@ -113,6 +113,7 @@ void FhirValidator::validate(const FhirJson& resource, const std::string& file, 
     try {
         report_profiles_of_other_types(run, resource.root);
         validation::validate_resource(run, resource.root, validation::ResourceFrame{}, m_state->options.profiles);
+        validation::report_deferred_displays(run);
     } catch (const std::exception& error) {
         formats::Location location;
         location.file = file;

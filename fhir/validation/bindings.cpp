@@ -51,6 +51,7 @@ std::string normalized(const std::string& text) {
 void check_display(Run& run, const std::string& system, const std::string& code, const std::string& display,
                    const std::string& expected, const json& coding, const std::string& path) {
     if (normalized(display) == normalized(expected)) return;
+    if (display_decided_by_binding(run, coding, system, code, display, path)) return;
     std::vector<std::string> choices{"'" + expected + "'"};
     if (const json* code_system = run.definitions.find("CodeSystem", system))
         if (auto concepts = code_system->find("concept"); concepts != code_system->end())

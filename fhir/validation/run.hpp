@@ -82,6 +82,12 @@ struct Run {
     bool security_checks = false; // strings with embedded HTML tags are errors
     std::map<std::pair<const nlohmann::json*, std::string>, const nlohmann::json*> element_ids{}; // (resource, id)
     const FhirValidationOptions* options = nullptr; // set by FhirValidator::validate
+    // bound_displays.cpp: value sets bound to the coded element being walked; codings whose display
+    // a bound value set gives; wrong displays decided once the document is walked.
+    std::vector<const nlohmann::json*> bound_value_sets{};
+    std::unordered_set<const nlohmann::json*> accepted_displays{};
+    std::vector<std::pair<const nlohmann::json*, std::string>> deferred_displays{};
+    bool deciding_displays = false;
 
     // Reports once per document and location; `at` gives line:col when the map knows it.
     void report(formats::Severity severity, const std::string& rule, const std::string& message,
@@ -118,6 +124,25 @@ fhirpath::Value node_of(const Item& item, const std::string& definition_path, co
 void check_binding(Run& run, const ElementDef& element, const Item& item);
 // Codes of known, complete code systems (Coding.system|code) are checked wherever they are.
 void check_coding_in_system(Run& run, const nlohmann::json& coding, const std::string& path);
+
+// bound_displays.cpp: while alive, the value set bound to a Coding or CodeableConcept element
+// gives its codes' displays too; a display no code system or bound value set gives is reported
+// by report_deferred_displays once the document is walked.
+class BoundValueSetScope {
+public:
+    BoundValueSetScope(Run& run, const CompiledProfile& profile, const ElementDef& element, const std::string& type);
+    ~BoundValueSetScope();
+    BoundValueSetScope(const BoundValueSetScope&) = delete;
+    BoundValueSetScope& operator=(const BoundValueSetScope&) = delete;
+
+private:
+    Run& m_run;
+    bool m_pushed = false;
+};
+// True when the display check of `coding` is settled here (accepted, or deferred to the end).
+bool display_decided_by_binding(Run& run, const nlohmann::json& coding, const std::string& system,
+                                const std::string& code, const std::string& display, const std::string& path);
+void report_deferred_displays(Run& run);
 
 // questionnaire.cpp
 // A Questionnaire's enableWhen links; a QuestionnaireResponse against its Questionnaire.

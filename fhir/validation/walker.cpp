@@ -297,6 +297,7 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
     if (current.type.empty() && !element.types.empty()) current.type = element.types.front().code;
     if (current.type.empty() && element.content_reference >= 0) current.type = "BackboneElement";
     const std::string& type = current.type;
+    const BoundValueSetScope bound_value_set(run, profile, element, type);
     std::set<std::string> done;
     const bool primitive = fhirpath::is_fhir_primitive(type);
     const CompiledProfile* type_profile = nullptr;

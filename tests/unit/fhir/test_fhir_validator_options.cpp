@@ -118,3 +118,37 @@ TEST_CASE("fhir validator options: relative references inside a Bundle") {
     found = validate(validator, bundle("collection", "http://server.test/fhir/Patient/p1", "Organization?name=x"));
     CHECK(count_rule(found, "fhir.reference.format") == 0);
 }
+
+TEST_CASE("fhir validator options: displays a bound value set gives are accepted") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto definitions = core(*packages);
+    // A profile binding Patient.contact.relationship to a contained value set whose expansion
+    // gives v2-0131#C another display and v2-0131#N a designation.
+    definitions->add(nlohmann::json::parse(R"({"resourceType": "StructureDefinition", "id": "tc",
+      "url": "http://example.test/StructureDefinition/tc", "name": "Tc", "status": "draft",
+      "kind": "resource", "abstract": false, "type": "Patient",
+      "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Patient", "derivation": "constraint",
+      "contained": [{"resourceType": "ValueSet", "id": "rel", "status": "draft", "expansion": {
+        "timestamp": "2024-01-01T00:00:00Z", "contains": [
+          {"system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "C", "display": "alt-display"},
+          {"system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": "N",
+           "designation": [{"value": "alt-designation"}]}]}}],
+      "differential": {"element": [{"id": "Patient", "path": "Patient"},
+        {"id": "Patient.contact.relationship", "path": "Patient.contact.relationship",
+         "binding": {"strength": "required", "valueSet": "#rel"}}]}})"));
+    auto patient = [](const std::string& code, const std::string& display) {
+        return R"({"resourceType": "Patient", "contact": [{"name": {"text": "x"}, "relationship": [{"coding": [
+          {"system": "http://terminology.hl7.org/CodeSystem/v2-0131", "code": ")" +
+               code + R"(", "display": ")" + display + R"("}]}]}]})";
+    };
+    fhir::FhirValidator base(definitions);
+    CHECK(count_rule(validate(base, patient("C", "alt-display")), "fhir.terminology.wrong-display") == 1);
+    fhir::FhirValidationOptions options;
+    options.profiles = {"http://example.test/StructureDefinition/tc"};
+    fhir::FhirValidator profiled(definitions, options);
+    CHECK(count_rule(validate(profiled, patient("C", "alt-display")), "fhir.terminology.wrong-display") == 0);
+    CHECK(count_rule(validate(profiled, patient("N", "alt-designation")), "fhir.terminology.wrong-display") == 0);
+    CHECK(count_rule(validate(profiled, patient("C", "Emergency Contact")), "fhir.terminology.wrong-display") == 0);
+    CHECK(count_rule(validate(profiled, patient("C", "alt-designation")), "fhir.terminology.wrong-display") == 1);
+}
