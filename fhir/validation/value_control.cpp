@@ -1,9 +1,11 @@
-// Rules a constraint profile states in extensions of its element definitions rather than in
-// ElementDefinition's own R4 elements: the R5 value controls carried back to R4
-// (extension-ElementDefinition.mustHaveValue and .valueAlternatives), and the dispatch to the
-// narrative language control (narrative_control.cpp) and additional bindings
-// (additional_bindings.cpp).
+// Rules of a constraint profile's element definitions that the compiled profile does not keep:
+// those stated in extensions (the R5 value controls carried back to R4,
+// extension-ElementDefinition.mustHaveValue and .valueAlternatives; the narrative language
+// control, narrative_control.cpp; additional bindings, additional_bindings.cpp) and the
+// aggregation modes of a Reference type (contained, bundled, referenced) inside a Bundle.
 #include "fhir/validation/run.hpp"
+
+#include <algorithm>
 
 namespace healthdoc::fhir::validation {
 
@@ -71,6 +73,50 @@ void check_value_controls(Run& run, const CompiledProfile& profile, const Elemen
                item.path, item.anchor);
 }
 
+// In a Bundle, how a reference resolves (contained, bundled, or not at all) must be one of the
+// aggregation modes its type lists: "referenced" admits references to resources outside the
+// bundle (and bundled ones), "bundled" and "contained" require the target inside.
+void check_aggregation(Run& run, const json& definition, const Item& item, const ResourceFrame& frame) {
+    if (!frame.bundle_index || !item.value || !item.value->is_object()) return;
+    const std::string reference = text_of(*item.value, "reference");
+    if (reference.empty()) return;
+    auto types = definition.find("type");
+    if (types == definition.end() || !types->is_array()) return;
+    std::vector<std::string> modes;
+    for (const auto& type : *types) {
+        if (!type.is_object() || text_of(type, "code") != "Reference") continue;
+        auto aggregation = type.find("aggregation");
+        if (aggregation == type.end() || !aggregation->is_array()) continue;
+        for (const auto& mode : *aggregation)
+            if (mode.is_string()) modes.push_back(mode.get<std::string>());
+    }
+    if (modes.empty()) return;
+    auto allows = [&](std::string_view mode) { return std::find(modes.begin(), modes.end(), mode) != modes.end(); };
+    std::string listed;
+    for (const auto& mode : modes) listed += (listed.empty() ? "" : ", ") + mode;
+    if (reference[0] == '#') {
+        if (!allows("contained"))
+            run.report(Severity::error, "fhir.reference.aggregation",
+                       "The reference is to a contained resource, which the aggregation mode(s) of the reference (" +
+                           listed + ") do not allow.",
+                       item.path, item.anchor);
+        return;
+    }
+    const BundleIndex& index = *frame.bundle_index;
+    std::string from;
+    if (auto found = index.full_url_of.find(frame.root); found != index.full_url_of.end()) from = found->second;
+    const bool bundled = resolve_in_bundle(index, reference, from) != nullptr;
+    if (bundled ? (allows("bundled") || allows("referenced")) : allows("referenced")) return;
+    run.report(Severity::error, "fhir.reference.aggregation",
+               bundled
+                   ? "The reference is to a resource of the bundle, which the aggregation mode(s) of the reference (" +
+                         listed + ") do not allow."
+                   : "The bundled or contained resource the reference names is not found within the bundle or the "
+                     "resource (aggregation mode(s) " +
+                         listed + ").",
+               item.path, item.anchor);
+}
+
 } // namespace
 
 const json* element_definition_json(const CompiledProfile& profile, int index) {
@@ -97,6 +143,7 @@ void check_element_extensions(Run& run, const CompiledProfile& profile, int inde
     const json* definition = element_definition_json(profile, index);
     if (!definition) return;
     const ElementDef& element = profile.elements[static_cast<std::size_t>(index)];
+    if (item.type == "Reference") check_aggregation(run, *definition, item, frame);
     if (auto extensions = definition->find("extension"); extensions != definition->end() && extensions->is_array()) {
         check_value_controls(run, profile, element, *extensions, item);
         if (item.type == "Narrative") check_narrative_language_control(run, profile, *extensions, item, frame);

@@ -234,3 +234,35 @@ TEST_CASE("fhir validator profile extras: a reference target in the bundle must 
                  bundle(R"({"resourceType":"Patient","id":"p","identifier":[{"system":"urn:x","value":"1"}]})"));
     CHECK(count_rule(good, "fhir.reference.target-profile") == 0);
 }
+
+TEST_CASE("fhir validator profile extras: aggregation modes of a reference in a bundle") {
+    auto packages = REQUIRE_SHARED("reference/fhir/packages");
+    if (!packages) return;
+    auto subject_with = [](const std::string& id, const std::string& mode) {
+        return profile(
+            id, "Observation",
+            json::array({{{"path", "Observation.subject"},
+                          {"type", json::array({{{"code", "Reference"},
+                                                 {"targetProfile", json::array({"http://hl7.org/fhir/"
+                                                                                "StructureDefinition/Patient"})},
+                                                 {"aggregation", json::array({mode})}}})}}}));
+    };
+    auto definitions = core_with(*packages, {subject_with("subject-bundled", "bundled"),
+                                             subject_with("subject-referenced", "referenced"),
+                                             subject_with("subject-contained", "contained")});
+    auto bundle = [](const std::string& id, const std::string& reference) {
+        return R"({"resourceType":"Bundle","type":"collection","entry":[
+            {"fullUrl":"http://example.org/fhir/Observation/o","resource":{"resourceType":"Observation","id":"o",
+              "meta":{"profile":["http://example.org/StructureDefinition/)" +
+               id + R"("]},"status":"final","code":{"text":"x"},"subject":{"reference":")" + reference + R"("}}},
+            {"fullUrl":"http://example.org/fhir/Patient/p","resource":{"resourceType":"Patient","id":"p"}}]})";
+    };
+    CHECK(count_rule(validate(definitions, "", bundle("subject-bundled", "Patient/p")), "fhir.reference.aggregation") ==
+          0);
+    CHECK(count_rule(validate(definitions, "", bundle("subject-bundled", "Patient/elsewhere")),
+                     "fhir.reference.aggregation") == 1);
+    CHECK(count_rule(validate(definitions, "", bundle("subject-referenced", "Patient/elsewhere")),
+                     "fhir.reference.aggregation") == 0);
+    CHECK(count_rule(validate(definitions, "", bundle("subject-contained", "Patient/p")),
+                     "fhir.reference.aggregation") == 1);
+}
