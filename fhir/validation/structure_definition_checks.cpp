@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace healthdoc::fhir::validation {
 
@@ -114,38 +115,58 @@ std::optional<std::string> next_scope(const fhirpath::TypeProvider& types, const
     return scope + "." + name; // a choice kept whole: its common children (id, extension)
 }
 
-// A constraint's differential names elements of its base type: the reference validator's snapshot
-// generation stops at the first path that is not one.
-void check_differential_paths(Run& run, const json& definition, const std::string& type, const std::string& path) {
+// True when the differential element path names an element of the type model under `type`.
+bool is_known_path(const fhirpath::TypeProvider& types, const std::string& type, const std::string& element_path) {
+    std::string scope = type;
+    std::size_t start = type.size() + 1;
+    for (int depth = 0; start <= element_path.size() && depth < 64; ++depth) {
+        const std::size_t dot = element_path.find('.', start);
+        const std::string segment = element_path.substr(start, dot == std::string::npos ? dot : dot - start);
+        auto next = next_scope(types, scope, segment);
+        if (!next) return false;
+        if (dot == std::string::npos) return true;
+        scope = *next;
+        start = dot + 1;
+    }
+    return true;
+}
+
+// What stops the reference validator's snapshot generation on a constraint's differential
+// (it stops at the first problem): slicing at the root, a path that is not an element of the
+// base type, an unknown discriminator type.
+std::optional<std::string> snapshot_problem(Run& run, const json& differential, const std::string& type) {
+    const fhirpath::TypeProvider& types = run.definitions.types();
+    const bool known_type = types.find_type(type) != nullptr;
+    static const std::set<std::string> discriminator_types = {"value", "exists", "pattern", "type", "profile"};
+    for (const auto& element : differential) {
+        const std::string element_path = text_of(element, "path");
+        if (element_path == type && element.contains("slicing"))
+            return "the profile has slicing at the root ('" + type + "'), which is illegal.";
+        if (known_type && element_path.rfind(type + ".", 0) == 0 && !is_known_path(types, type, element_path))
+            return "the differential element path " + element_path + " is not an element of " + type + ".";
+        auto slicing = element.find("slicing");
+        if (slicing == element.end() || !slicing->is_object()) continue;
+        auto discriminators = slicing->find("discriminator");
+        if (discriminators == slicing->end() || !discriminators->is_array()) continue;
+        for (const auto& discriminator : *discriminators) {
+            const std::string kind = text_of(discriminator, "type");
+            if (!kind.empty() && !discriminator_types.count(kind)) return "unknown discriminator type '" + kind + "'.";
+        }
+    }
+    return std::nullopt;
+}
+
+void check_differential(Run& run, const json& definition, const std::string& type, const std::string& path) {
     const json* differential = elements_of(definition, "differential");
     if (!differential || text_of(definition, "derivation") != "constraint" || type.empty() || is_absolute(type)) return;
-    const fhirpath::TypeProvider& types = run.definitions.types();
-    if (!types.find_type(type)) return;
-    for (const auto& element : *differential) {
-        const std::string element_path = text_of(element, "path");
-        if (element_path.rfind(type + ".", 0) != 0) continue; // reported (or the root)
-        std::string scope = type;
-        std::size_t start = type.size() + 1;
-        bool known = true;
-        for (int depth = 0; start <= element_path.size() && depth < 64; ++depth) {
-            const std::size_t dot = element_path.find('.', start);
-            const std::string segment = element_path.substr(start, dot == std::string::npos ? dot : dot - start);
-            auto next = next_scope(types, scope, segment);
-            if (!next) {
-                known = false;
-                break;
-            }
-            if (dot == std::string::npos) break;
-            scope = *next;
-            start = dot + 1;
-        }
-        if (known) continue;
-        run.report(Severity::error, "fhir.conformance.sd-snapshot-error",
-                   "Error generating the snapshot: the differential element path " + element_path +
-                       " is not an element of " + type + ".",
+    for (std::size_t i = 0; i < differential->size(); ++i)
+        if (text_of((*differential)[i], "path") == type && (*differential)[i].contains("slicing"))
+            run.report(Severity::error, "fhir.conformance.sd-root-slicing",
+                       "Slicing is not allowed at the root of a profile.",
+                       path + ".differential.element[" + std::to_string(i) + "]", &(*differential)[i]);
+    if (auto problem = snapshot_problem(run, *differential, type))
+        run.report(Severity::error, "fhir.conformance.sd-snapshot-error", "Error generating the snapshot: " + *problem,
                    path, &definition);
-        return;
-    }
 }
 
 // The fixed[x] member of an element definition: its name and value.
@@ -219,7 +240,7 @@ void check_structure_definition(Run& run, const json& definition, const std::str
     check_type_name(run, definition, type, path);
     check_specialised_type(run, definition, base, type, path);
     check_paths(run, definition, type, path);
-    check_differential_paths(run, definition, type, path);
+    check_differential(run, definition, type, path);
     check_fixed_against_base(run, definition, base, path);
 }
 

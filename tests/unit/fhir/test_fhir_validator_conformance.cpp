@@ -99,6 +99,23 @@ TEST_CASE("fhir validator conformance: StructureDefinition types and element pat
           "differential":{"element":[{"id":"Observation.valueQuantity","path":"Observation.valueBla"}]}})");
         CHECK(count_rule(found, "fhir.conformance.sd-snapshot-error") == 1);
     }
+    SUBCASE("slicing at the root, an unknown discriminator type") {
+        auto found =
+            validate(validator, R"({"resourceType":"StructureDefinition","url":"http://example.org/Observation",
+          "name":"ObservationTest","status":"draft","kind":"resource","abstract":false,"type":"Observation",
+          "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","derivation":"constraint",
+          "differential":{"element":[{"id":"Observation","path":"Observation",
+            "slicing":{"discriminator":[{"type":"value","path":"code"}],"rules":"open"}}]}})");
+        CHECK(count_rule(found, "fhir.conformance.sd-root-slicing") == 1);
+        CHECK(count_rule(found, "fhir.conformance.sd-snapshot-error") == 1);
+        auto discriminator =
+            validate(validator, R"({"resourceType":"StructureDefinition","url":"http://example.org/Observation",
+          "name":"ObservationTest","status":"draft","kind":"resource","abstract":false,"type":"Observation",
+          "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","derivation":"constraint",
+          "differential":{"element":[{"id":"Observation.component","path":"Observation.component",
+            "slicing":{"discriminator":[{"type":"expression","path":"code"}],"rules":"open"}}]}})");
+        CHECK(count_rule(discriminator, "fhir.conformance.sd-snapshot-error") == 1);
+    }
     SUBCASE("a core profile applies to its base") {
         auto found =
             validate(validator, R"({"resourceType":"StructureDefinition","url":"http://example.org/Observation",
