@@ -1,6 +1,8 @@
 // StructureDefinition rules of the reference validator (StructureDefinitionValidator): the type
 // a new structure defines, the element paths of its differential and snapshot, a differential
 // that applies to its base, and fixed values that keep to the ones the base fixes.
+#include "fhir/fhirpath/errors.hpp"
+#include "fhir/fhirpath/expression.hpp"
 #include "fhir/validation/conformance_resources.hpp"
 
 #include <algorithm>
@@ -169,6 +171,33 @@ void check_differential(Run& run, const json& definition, const std::string& typ
                    path, &definition);
 }
 
+// Every constraint expression of the differential and snapshot must compile.
+void check_constraint_expressions(Run& run, const json& definition, const std::string& path) {
+    for (const char* part : {"differential", "snapshot"}) {
+        const json* elements = elements_of(definition, part);
+        if (!elements) continue;
+        for (std::size_t i = 0; i < elements->size(); ++i) {
+            auto constraints = (*elements)[i].find("constraint");
+            if (constraints == (*elements)[i].end() || !constraints->is_array()) continue;
+            for (std::size_t c = 0; c < constraints->size(); ++c) {
+                const json& constraint = (*constraints)[c];
+                auto expression = constraint.is_object() ? constraint.find("expression") : constraint.end();
+                if (!constraint.is_object() || expression == constraint.end() || !expression->is_string()) continue;
+                try {
+                    fhirpath::parse(expression->get<std::string>());
+                } catch (const fhirpath::FhirPathError& error) {
+                    run.report(Severity::error, "fhir.conformance.sd-constraint-expression",
+                               "Error in constraint '" + text_of(constraint, "key") + "' with expression '" +
+                                   expression->get<std::string>() + "': " + error.what(),
+                               path + "." + part + ".element[" + std::to_string(i) + "].constraint[" +
+                                   std::to_string(c) + "].expression",
+                               &*expression);
+                }
+            }
+        }
+    }
+}
+
 // The fixed[x] member of an element definition: its name and value.
 std::pair<std::string, const json*> fixed_of(const json& element, const char* prefix) {
     if (!element.is_object()) return {};
@@ -242,6 +271,7 @@ void check_structure_definition(Run& run, const json& definition, const std::str
     check_paths(run, definition, type, path);
     check_differential(run, definition, type, path);
     check_fixed_against_base(run, definition, base, path);
+    check_constraint_expressions(run, definition, path);
 }
 
 } // namespace healthdoc::fhir::validation

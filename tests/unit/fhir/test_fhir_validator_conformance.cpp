@@ -116,6 +116,15 @@ TEST_CASE("fhir validator conformance: StructureDefinition types and element pat
             "slicing":{"discriminator":[{"type":"expression","path":"code"}],"rules":"open"}}]}})");
         CHECK(count_rule(discriminator, "fhir.conformance.sd-snapshot-error") == 1);
     }
+    SUBCASE("a constraint whose expression does not compile") {
+        auto found =
+            validate(validator, R"({"resourceType":"StructureDefinition","url":"http://example.org/Observation",
+          "name":"ObservationTest","status":"draft","kind":"resource","abstract":false,"type":"Observation",
+          "baseDefinition":"http://hl7.org/fhir/StructureDefinition/Observation","derivation":"constraint",
+          "differential":{"element":[{"id":"Observation","path":"Observation","constraint":[{"key":"x-1",
+            "severity":"error","human":"x","expression":"code.exists() and (","source":"http://example.org/Observation"}]}]}})");
+        CHECK(count_rule(found, "fhir.conformance.sd-constraint-expression") == 1);
+    }
     SUBCASE("a core profile applies to its base") {
         auto found =
             validate(validator, R"({"resourceType":"StructureDefinition","url":"http://example.org/Observation",
