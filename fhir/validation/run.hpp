@@ -203,6 +203,9 @@ const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::str
 
 // True for the URLs the reference validator treats as examples (example.org, acme.com...).
 bool is_example_url(const std::string& url);
+// implied_profiles.cpp: a resolved reference target against the reference's targetProfile(s).
+void check_target_profiles(Run& run, const std::vector<std::string>& target_profiles, const nlohmann::json& target,
+                           const Item& item, const ResourceFrame& frame);
 
 // paths.cpp
 std::string child_path(const std::string& parent, const std::string& name, bool repeats, std::size_t index);
