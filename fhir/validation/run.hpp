@@ -148,6 +148,13 @@ void report_deferred_displays(Run& run);
 // A Questionnaire's enableWhen links; a QuestionnaireResponse against its Questionnaire.
 void check_questionnaire_rules(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
 
+// measure.cpp (+ measure_report.cpp): a Measure's CQL criteria against its libraries; a
+// MeasureReport against its Measure.
+void check_measure_rules(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
+
+// conformance_resources.cpp: the rules for a resource that is itself a conformance resource.
+void check_conformance_resource(Run& run, const nlohmann::json& resource, const ResourceFrame& frame);
+
 // fixed_pattern.cpp
 void check_fixed_pattern(Run& run, const ElementDef& element, const Item& item);
 // True when `value` contains everything `pattern` has (arrays: each pattern item matched by an item).
@@ -203,6 +210,23 @@ const nlohmann::json* resolve_in_bundle(const BundleIndex& index, const std::str
 
 // True for the URLs the reference validator treats as examples (example.org, acme.com...).
 bool is_example_url(const std::string& url);
+
+// value_control.cpp: rules a constraint profile states in extensions of an element definition
+// (mustHaveValue, valueAlternatives; narrative language control; additional bindings).
+void check_element_extensions(Run& run, const CompiledProfile& profile, int index, const Item& item,
+                              const ResourceFrame& frame);
+// The snapshot element of `profile` compiled as element `index`, or nullptr.
+const nlohmann::json* element_definition_json(const CompiledProfile& profile, int index);
+// narrative_control.cpp: the narrative-language-control extensions of a Narrative element.
+void check_narrative_language_control(Run& run, const CompiledProfile& profile, const nlohmann::json& extensions,
+                                      const Item& item, const ResourceFrame& frame);
+// additional_bindings.cpp: the additional-binding extensions of an ElementDefinition.binding.
+void check_additional_bindings(Run& run, const nlohmann::json& binding_extensions, const Item& item);
+// implied_profiles.cpp: profiles the specification imposes by content (R4 vital signs).
+void add_implied_profiles(Run& run, const nlohmann::json& resource, const ResourceFrame& frame,
+                          std::vector<std::string>& profiles);
+// The reference validator's correction of the R4 vital signs profiles, applied when compiling.
+void relax_vital_signs_component_units(CompiledProfile& profile);
 // implied_profiles.cpp: a resolved reference target against the reference's targetProfile(s).
 void check_target_profiles(Run& run, const std::vector<std::string>& target_profiles, const nlohmann::json& target,
                            const Item& item, const ResourceFrame& frame);

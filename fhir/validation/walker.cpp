@@ -398,6 +398,7 @@ void validate_item(Run& run, const CompiledProfile& profile, int index, const It
     if (element.binding) check_binding(run, element, current);
     if (element.fixed || element.pattern) check_fixed_pattern(run, element, current);
     if (element.min_value || element.max_value) check_min_max(run, element, current);
+    check_element_extensions(run, profile, index, current, frame);
     const std::string definition_path = primitive ? type : definition_path_of(profile, element, type);
     check_invariants(run, element.constraints, current, definition_path, frame, done);
     if (type_profile) check_invariants(run, type_profile->root().constraints, current, definition_path, frame, done);
@@ -443,6 +444,8 @@ void validate_resource(Run& run, const json& resource, ResourceFrame frame,
     if (type == "Bundle") check_bundle(run, resource, frame);
     check_contained_referenced(run, resource, frame);
     if (type == "Questionnaire" || type == "QuestionnaireResponse") check_questionnaire_rules(run, resource, frame);
+    if (type == "Measure" || type == "MeasureReport") check_measure_rules(run, resource, frame);
+    check_conformance_resource(run, resource, frame);
     validate_children(run, *base, 0, resource, frame.path, frame, true);
     Item self;
     self.value = &resource;
