@@ -1,5 +1,6 @@
 #include "fhir/validation/compiled_profile.hpp"
 
+#include "fhir/fhirpath/context_members.hpp"
 #include "fhir/fhirpath/errors.hpp"
 #include "fhir/fhirpath/type_provider.hpp"
 
@@ -146,6 +147,8 @@ void read_element(const json& e, ElementDef& element) {
                 parsed(corrected != corrections.end() ? corrected->second : constraint.expression);
             constraint.compiled = p.expression;
             constraint.parse_error = p.error;
+            if (p.expression && p.expression->root())
+                constraint.members = fhirpath::context_members(*p.expression->root());
             element.constraints.push_back(std::move(constraint));
         }
     }
@@ -288,14 +291,14 @@ std::shared_ptr<const CompiledProfile> compile_profile(const json& definition) {
 
 std::shared_ptr<const CompiledProfile> ProfileCache::get(std::string_view url_or_type) const {
     {
-        std::lock_guard lock(m_mutex);
+        std::shared_lock lock(m_mutex);
         auto found = m_profiles.find(url_or_type);
         if (found != m_profiles.end()) return found->second;
     }
     std::shared_ptr<const CompiledProfile> compiled;
     if (const json* definition = m_definitions.structure_definition(url_or_type))
         compiled = compile_profile(*definition);
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     auto [it, inserted] = m_profiles.emplace(std::string(url_or_type), compiled);
     return it->second;
 }

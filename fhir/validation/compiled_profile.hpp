@@ -10,12 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace healthdoc::fhir::validation {
@@ -36,6 +39,13 @@ struct Constraint {
     std::string expression;
     std::optional<fhirpath::Expression> compiled; // empty when the expression does not parse
     std::string parse_error;
+    // When the expression reads only these children of its context (fhirpath::context_members),
+    // its result on a value with none of them, computed once and shared by every thread:
+    // unknown, false, true or empty (Outcome).
+    std::optional<std::vector<std::string>> members;
+    enum class Outcome : int { unknown, is_false, is_true, empty };
+    std::shared_ptr<std::atomic<Outcome>> outcome_without_members =
+        std::make_shared<std::atomic<Outcome>>(Outcome::unknown);
 };
 
 struct Binding {
@@ -110,9 +120,14 @@ public:
     std::shared_ptr<const CompiledProfile> get(std::string_view url_or_type) const;
 
 private:
+    // Looked up for almost every value walked: hashed, read under a shared lock, by string_view.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
     const Definitions& m_definitions;
-    mutable std::mutex m_mutex;
-    mutable std::map<std::string, std::shared_ptr<const CompiledProfile>, std::less<>> m_profiles;
+    mutable std::shared_mutex m_mutex;
+    mutable std::unordered_map<std::string, std::shared_ptr<const CompiledProfile>, Hash, std::equal_to<>> m_profiles;
 };
 
 // The FHIR type named by a snapshot type code: System.String with the fhir-type extension
