@@ -289,7 +289,28 @@ std::shared_ptr<const CompiledProfile> compile_profile(const json& definition) {
     return profile;
 }
 
+namespace {
+std::atomic<std::uint64_t> next_cache_id{1};
+}
+
+ProfileCache::ProfileCache(const Definitions& definitions) : m_definitions(definitions), m_id(next_cache_id++) {}
+
 std::shared_ptr<const CompiledProfile> ProfileCache::get(std::string_view url_or_type) const {
+    // Looked up for almost every value walked: each thread first asks its own copy of the
+    // entries it has used (no lock), then the shared table. Entries never change once made.
+    thread_local std::uint64_t front_owner = 0;
+    thread_local std::unordered_map<std::string, std::shared_ptr<const CompiledProfile>, Hash, std::equal_to<>> front;
+    if (front_owner != m_id) {
+        front.clear();
+        front_owner = m_id;
+    }
+    if (auto found = front.find(url_or_type); found != front.end()) return found->second;
+    auto profile = get_shared(url_or_type);
+    front.emplace(std::string(url_or_type), profile);
+    return profile;
+}
+
+std::shared_ptr<const CompiledProfile> ProfileCache::get_shared(std::string_view url_or_type) const {
     {
         std::shared_lock lock(m_mutex);
         auto found = m_profiles.find(url_or_type);

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -115,7 +116,7 @@ std::shared_ptr<const CompiledProfile> compile_profile(const nlohmann::json& def
 // Compiled profiles by URL or type name, compiled once; thread-safe.
 class ProfileCache {
 public:
-    explicit ProfileCache(const Definitions& definitions) : m_definitions(definitions) {}
+    explicit ProfileCache(const Definitions& definitions);
     // nullptr when unknown (or without snapshot).
     std::shared_ptr<const CompiledProfile> get(std::string_view url_or_type) const;
 
@@ -125,7 +126,9 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
+    std::shared_ptr<const CompiledProfile> get_shared(std::string_view url_or_type) const;
     const Definitions& m_definitions;
+    const std::uint64_t m_id; // tells this cache's entries in a thread's front cache
     mutable std::shared_mutex m_mutex;
     mutable std::unordered_map<std::string, std::shared_ptr<const CompiledProfile>, Hash, std::equal_to<>> m_profiles;
 };
