@@ -142,7 +142,7 @@ Collection Evaluator::eval_variable(const Expr& e) {
 
 Collection Evaluator::eval_call(const Expr& e, const Frame& frame) {
     if (e.name == "$invalid-time") fail(ErrorKind::execution, "a Time literal cannot carry a time zone", e);
-    const FunctionSpec* spec = find_function(e.name);
+    const FunctionSpec* spec = e.function ? e.function : find_function(e.name);
     if (!spec) fail(ErrorKind::semantic, "unknown function " + e.name + "()", e);
     const int count = static_cast<int>(e.args.size());
     if (count < spec->min_args || count > spec->max_args)

@@ -12,6 +12,8 @@
 
 namespace healthdoc::fhir::fhirpath {
 
+struct FunctionSpec;
+
 struct Expr {
     enum class Kind {
         literal,     // `value` (an empty collection when `is_empty`)
@@ -34,6 +36,9 @@ struct Expr {
     bool is_empty = false;
     std::string type_name; // qualified as written: "Quantity", "FHIR.Patient", "System.Boolean"
     int height = 1;        // levels of the subtree (bounded by the parser)
+    // For calls: the function `name` names, looked up once by the parser (nullptr when unknown,
+    // which evaluation reports).
+    const FunctionSpec* function = nullptr;
     std::unique_ptr<Expr> input;
     std::vector<std::unique_ptr<Expr>> args;
 };

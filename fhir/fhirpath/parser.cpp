@@ -4,6 +4,7 @@
 #include "fhir/fhirpath/expression.hpp"
 
 #include "fhir/fhirpath/errors.hpp"
+#include "fhir/fhirpath/evaluator.hpp"
 #include "fhir/fhirpath/lexer.hpp"
 
 namespace healthdoc::fhir::fhirpath {
@@ -198,6 +199,7 @@ private:
 
     ExprPtr function_call(const Token& name) {
         auto call = make(Expr::Kind::call, name.position, name.text);
+        call->function = find_function(call->name);
         expect("(");
         if (!at_symbol(")")) {
             for (;;) {

@@ -29,7 +29,12 @@ const char* const k_complex_types[] = {
 
 } // namespace
 
-bool is_fhir_primitive(std::string_view type) { return primitive_bases().count(type) != 0; }
+bool is_fhir_primitive(std::string_view type) {
+    // Called for every value the validator walks: primitive type names start with a lower-case
+    // letter, every other type name with a capital, so most calls end at the first character.
+    if (type.empty() || type[0] < 'a' || type[0] > 'z') return false;
+    return primitive_bases().count(type) != 0;
+}
 
 std::string_view system_type_of(std::string_view type) {
     if (type == "boolean") return "Boolean";

@@ -1,6 +1,7 @@
 #include "fhir/validation/compiled_profile.hpp"
 #include "fhir/validation/run.hpp"
 
+#include "fhir/fhirpath/context_members.hpp"
 #include "fhir/fhirpath/errors.hpp"
 #include "fhir/fhirpath/type_provider.hpp"
 
@@ -147,6 +148,8 @@ void read_element(const json& e, ElementDef& element) {
                 parsed(corrected != corrections.end() ? corrected->second : constraint.expression);
             constraint.compiled = p.expression;
             constraint.parse_error = p.error;
+            if (p.expression && p.expression->root())
+                constraint.members = fhirpath::context_members(*p.expression->root());
             element.constraints.push_back(std::move(constraint));
         }
     }
@@ -288,16 +291,37 @@ std::shared_ptr<const CompiledProfile> compile_profile(const json& definition) {
     return profile;
 }
 
+namespace {
+std::atomic<std::uint64_t> next_cache_id{1};
+}
+
+ProfileCache::ProfileCache(const Definitions& definitions) : m_definitions(definitions), m_id(next_cache_id++) {}
+
 std::shared_ptr<const CompiledProfile> ProfileCache::get(std::string_view url_or_type) const {
+    // Looked up for almost every value walked: each thread first asks its own copy of the
+    // entries it has used (no lock), then the shared table. Entries never change once made.
+    thread_local std::uint64_t front_owner = 0;
+    thread_local std::unordered_map<std::string, std::shared_ptr<const CompiledProfile>, Hash, std::equal_to<>> front;
+    if (front_owner != m_id) {
+        front.clear();
+        front_owner = m_id;
+    }
+    if (auto found = front.find(url_or_type); found != front.end()) return found->second;
+    auto profile = get_shared(url_or_type);
+    front.emplace(std::string(url_or_type), profile);
+    return profile;
+}
+
+std::shared_ptr<const CompiledProfile> ProfileCache::get_shared(std::string_view url_or_type) const {
     {
-        std::lock_guard lock(m_mutex);
+        std::shared_lock lock(m_mutex);
         auto found = m_profiles.find(url_or_type);
         if (found != m_profiles.end()) return found->second;
     }
     std::shared_ptr<const CompiledProfile> compiled;
     if (const json* definition = m_definitions.structure_definition(url_or_type))
         compiled = compile_profile(*definition);
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     auto [it, inserted] = m_profiles.emplace(std::string(url_or_type), compiled);
     return it->second;
 }

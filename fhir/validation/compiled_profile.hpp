@@ -10,12 +10,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace healthdoc::fhir::validation {
@@ -36,6 +40,13 @@ struct Constraint {
     std::string expression;
     std::optional<fhirpath::Expression> compiled; // empty when the expression does not parse
     std::string parse_error;
+    // When the expression reads only these children of its context (fhirpath::context_members),
+    // its result on a value with none of them, computed once and shared by every thread:
+    // unknown, false, true or empty (Outcome).
+    std::optional<std::vector<std::string>> members;
+    enum class Outcome : int { unknown, is_false, is_true, empty };
+    std::shared_ptr<std::atomic<Outcome>> outcome_without_members =
+        std::make_shared<std::atomic<Outcome>>(Outcome::unknown);
 };
 
 struct Binding {
@@ -105,14 +116,21 @@ std::shared_ptr<const CompiledProfile> compile_profile(const nlohmann::json& def
 // Compiled profiles by URL or type name, compiled once; thread-safe.
 class ProfileCache {
 public:
-    explicit ProfileCache(const Definitions& definitions) : m_definitions(definitions) {}
+    explicit ProfileCache(const Definitions& definitions);
     // nullptr when unknown (or without snapshot).
     std::shared_ptr<const CompiledProfile> get(std::string_view url_or_type) const;
 
 private:
+    // Looked up for almost every value walked: hashed, read under a shared lock, by string_view.
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    std::shared_ptr<const CompiledProfile> get_shared(std::string_view url_or_type) const;
     const Definitions& m_definitions;
-    mutable std::mutex m_mutex;
-    mutable std::map<std::string, std::shared_ptr<const CompiledProfile>, std::less<>> m_profiles;
+    const std::uint64_t m_id; // tells this cache's entries in a thread's front cache
+    mutable std::shared_mutex m_mutex;
+    mutable std::unordered_map<std::string, std::shared_ptr<const CompiledProfile>, Hash, std::equal_to<>> m_profiles;
 };
 
 // The FHIR type named by a snapshot type code: System.String with the fhir-type extension

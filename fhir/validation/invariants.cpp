@@ -39,6 +39,35 @@ bool extension_or_value(const Item& item) {
     return extension != value;
 }
 
+// ref-1: reference.startsWith('#').not() or (reference.substring(1) in %rootResource.contained.id)
+// holds at once for every reference that is not local ("#id"): most of them.
+bool not_a_local_reference(const Item& item) {
+    if (!item.value || !item.value->is_object()) return false;
+    auto reference = item.value->find("reference");
+    return reference == item.value->end() || !reference->is_string() ||
+           reference->get_ref<const std::string&>().rfind('#', 0) != 0;
+}
+
+// Whether the object has a member `name` names: itself, its "_name" object or a choice ("valueQuantity").
+bool has_member(const json& object, const std::string& name) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        std::string_view key = it.key();
+        if (!key.empty() && key[0] == '_') key.remove_prefix(1);
+        if (key.size() < name.size() || key.compare(0, name.size(), name) != 0) continue;
+        if (key.size() == name.size() || (key[name.size()] >= 'A' && key[name.size()] <= 'Z')) return true;
+    }
+    return false;
+}
+
+// True when the item is an object without any of the members the constraint reads: its result
+// is then the constraint's outcome_without_members.
+bool lacks_members(const Constraint& constraint, const Item& item) {
+    if (!constraint.members || !item.value || !item.value->is_object() || item.extras) return false;
+    for (const auto& name : *constraint.members)
+        if (has_member(*item.value, name)) return false;
+    return true;
+}
+
 // True for expressions comparing with <, <=, > or >= and depending on nothing that may be
 // unknown offline (terminology, profiles, references outside the document).
 bool orders_values(const std::string& expression) {
@@ -69,12 +98,14 @@ void check_invariants(Run& run, const std::vector<Constraint>& constraints, cons
     std::optional<fhirpath::Value> resource, root;
     for (const Constraint& constraint : constraints) {
         if (!done.insert(constraint.key).second) continue;
-        const std::string rule = "fhir.invariant." + constraint.key;
         std::optional<bool> holds;
         if (constraint.key == "ele-1") {
             holds = element_has_content(item);
         } else if (constraint.key == "ext-1" && constraint.expression == "extension.exists() != value.exists()") {
             holds = extension_or_value(item);
+        } else if (constraint.key == "ref-1" && not_a_local_reference(item) &&
+                   constraint.expression.rfind("reference.startsWith('#').not() or", 0) == 0) {
+            holds = true;
         } else if (!constraint.compiled) {
             if (run.once.first("invariant-parse|" + constraint.key))
                 run.report(Severity::information, "fhir.invariant.not-evaluated",
@@ -83,14 +114,26 @@ void check_invariants(Run& run, const std::vector<Constraint>& constraints, cons
                            item.path, item.anchor);
             continue;
         } else {
-            if (!context) {
-                context = fhirpath::Collection{node_of(item, definition_path, frame)};
-                resource = fhirpath::resource_node(*frame.resource);
-                std::get<fhirpath::Node>(resource->data).root = frame.root;
-                root = fhirpath::resource_node(*(frame.bundle ? frame.bundle : frame.root));
-            }
+            using Outcome = Constraint::Outcome;
+            const bool without_members = lacks_members(constraint, item);
+            const Outcome known = without_members ? constraint.outcome_without_members->load() : Outcome::unknown;
             try {
-                holds = fhirpath::evaluate_boolean(*constraint.compiled, *context, &*resource, &*root, run.environment);
+                if (known == Outcome::unknown) {
+                    if (!context) {
+                        context = fhirpath::Collection{node_of(item, definition_path, frame)};
+                        resource = fhirpath::resource_node(*frame.resource);
+                        std::get<fhirpath::Node>(resource->data).root = frame.root;
+                        root = fhirpath::resource_node(*(frame.bundle ? frame.bundle : frame.root));
+                    }
+                    holds =
+                        fhirpath::evaluate_boolean(*constraint.compiled, *context, &*resource, &*root, run.environment);
+                    if (without_members)
+                        constraint.outcome_without_members->store(!holds   ? Outcome::empty
+                                                                  : *holds ? Outcome::is_true
+                                                                           : Outcome::is_false);
+                } else if (known != Outcome::empty) {
+                    holds = known == Outcome::is_true;
+                }
             } catch (const std::exception& error) {
                 if (run.once.first("invariant-eval|" + constraint.key))
                     run.report(Severity::information, "fhir.invariant.not-evaluated",
@@ -102,7 +145,8 @@ void check_invariants(Run& run, const std::vector<Constraint>& constraints, cons
         // dateTime) is empty, which the reference validator reads as a failure.
         if (!holds && constraint.compiled && orders_values(constraint.expression)) holds = false;
         if (holds && !*holds)
-            run.report(constraint.severity, rule, constraint.key + ": " + constraint.human, item.path, item.anchor);
+            run.report(constraint.severity, "fhir.invariant." + constraint.key,
+                       constraint.key + ": " + constraint.human, item.path, item.anchor);
     }
 }
 

@@ -113,7 +113,9 @@ void collect_items(Run& run, const ElementDef& element, const Occurrence& found,
 
 void check_cardinality(Run& run, const ElementDef& element, std::size_t count, const std::string& path,
                        const json& parent) {
-    const std::string name = element.id.empty() ? element.path : element.id; // slice children say their slice
+    if (static_cast<int>(count) >= element.min && (element.max == unbounded || static_cast<int>(count) <= element.max))
+        return;
+    const std::string& name = element.id.empty() ? element.path : element.id; // slice children say their slice
     if (static_cast<int>(count) < element.min)
         run.report(Severity::error, "fhir.structure.cardinality",
                    name + " has " + std::to_string(count) + " occurrences, at least " + std::to_string(element.min) +
