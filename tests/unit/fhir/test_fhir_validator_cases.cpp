@@ -311,14 +311,10 @@ TEST_CASE("fhir validator: official validator suite, R4 cases runnable offline")
                                 << verdict << "%); error count agreement " << count_agree << "/" << runs << " ("
                                 << count << "%)\nskipped: " << skips.str() << "\ndisagreements:\n"
                                 << disagreements.str());
-    // Issue 6 asks for 95% verdict and 85% error-count agreement; those targets are not reached
-    // yet (the disagreements above say why, case by case). The checks hold the level reached so
-    // that no change goes backwards; raise them as rules are added, up to the targets.
-    constexpr double k_verdict_target = 95.0, k_count_target = 85.0;
-    constexpr double k_verdict_floor = 89.5, k_count_floor = 81.0;
-    if (verdict < k_verdict_target || count < k_count_target)
-        MESSAGE("below the issue's targets: verdict " << verdict << "% (target " << k_verdict_target << "%), count "
-                                                      << count << "% (target " << k_count_target << "%)");
+    // Issue 6 asks for at least 95% verdict and 85% error-count agreement. The checks hold the
+    // level reached (307/316 and 285/316), a little below it so that a case added upstream does
+    // not fail the build, and never below the issue's targets.
+    constexpr double k_verdict_floor = 96.5, k_count_floor = 89.5;
     CHECK(verdict >= k_verdict_floor);
     CHECK(count >= k_count_floor);
 }
