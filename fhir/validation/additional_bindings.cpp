@@ -4,6 +4,7 @@
 // whose purpose is required, maximum or current (error), or extensible (warning). Bindings
 // restricted to a usage context are skipped (no context is given to the validator), as are
 // the purposes that do not constrain a single instance (minimum, preferred, ui, starter...).
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 namespace healthdoc::fhir::validation {
@@ -16,12 +17,6 @@ namespace {
 constexpr std::string_view k_additional_r5 =
     "http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional";
 constexpr std::string_view k_additional_tools = "http://hl7.org/fhir/tools/StructureDefinition/additional-binding";
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 struct AdditionalBinding {
     std::string purpose;

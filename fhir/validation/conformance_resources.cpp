@@ -3,6 +3,7 @@
 // CapabilityStatementValidator, OperationDefinitionValidator): this file dispatches by type and
 // holds the CapabilityStatement rules; the others have a file each.
 #include "fhir/validation/conformance_resources.hpp"
+#include "fhir/validation/json_members.hpp"
 
 namespace healthdoc::fhir::validation {
 
@@ -10,12 +11,6 @@ using formats::Severity;
 using nlohmann::json;
 
 namespace {
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 // A searchParam of a CapabilityStatement must have the type of the SearchParameter it names.
 void check_search_param_types(Run& run, const json& search_params, const std::string& path) {

@@ -5,6 +5,7 @@
 // (org.hl7.fhir.validation ObservationValidator): the first group with a matching coding wins.
 // Also the profiles a reference's targetProfile imposes on the resource it resolves to (in the
 // bundle or the contained resources).
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 #include <algorithm>
@@ -102,12 +103,6 @@ const std::array<VitalSignGroup, 20>& vital_sign_groups() {
           "407556006", "407554009", "716579001", "399304008"}},
     }};
     return groups;
-}
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 // The first coding of `codings` in the group's system with one of its codes, or "".

@@ -4,6 +4,7 @@
 // when the library carries no ELM). A library that cannot be resolved here only gets a note:
 // its expressions are then not checked.
 #include "fhir/validation/measure.hpp"
+#include "fhir/validation/json_members.hpp"
 #include "formats/base64.hpp"
 #include "formats/xml_document.hpp"
 
@@ -17,18 +18,6 @@ using formats::Severity;
 using nlohmann::json;
 
 namespace {
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-const json* array_of(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
-    auto found = object.find(key);
-    return found != object.end() && found->is_array() ? &*found : nullptr;
-}
 
 bool has(const json& object, const char* key) { return object.is_object() && object.contains(key); }
 

@@ -3,6 +3,7 @@
 // among the definitions). Its groups, populations and stratifiers match the Measure's by code,
 // each once and none missing; subject lists appear only in subject-list reports, where the count
 // is the number of subjects; the measureScore fits the Measure's scoring.
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/measure.hpp"
 
 #include <algorithm>
@@ -15,21 +16,10 @@ using nlohmann::json;
 
 namespace {
 
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 const json* member(const json& object, const char* key) {
     if (!object.is_object()) return nullptr;
     auto found = object.find(key);
     return found != object.end() && !found->is_null() ? &*found : nullptr;
-}
-
-const json* array_of(const json& object, const char* key) {
-    const json* found = member(object, key);
-    return found && found->is_array() ? found : nullptr;
 }
 
 std::vector<const json*> codings_of(const json* codeable) {

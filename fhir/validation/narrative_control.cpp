@@ -2,6 +2,7 @@
 // holds language sections (child divs of the root div with a lang or xml:lang attribute), and
 // which ones. Values: _no (no sections), _yes (some sections), _resource (a section in the
 // resource's language), or a language code (a section in that language).
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 #include <pugixml.hpp>
@@ -46,12 +47,6 @@ std::optional<std::vector<std::string>> language_sections(const std::string& xht
     std::sort(languages.begin(), languages.end());
     languages.erase(std::unique(languages.begin(), languages.end()), languages.end());
     return languages;
-}
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 std::string joined(const std::vector<std::string>& items) {

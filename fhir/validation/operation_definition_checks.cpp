@@ -2,6 +2,7 @@
 // Parameters profiles an operation names as inputProfile / outputProfile agree with its own
 // parameter list (names, cardinality, types, target profiles).
 #include "fhir/validation/conformance_resources.hpp"
+#include "fhir/validation/json_members.hpp"
 
 #include <algorithm>
 #include <map>
@@ -16,12 +17,6 @@ namespace {
 
 // Beyond this many types an element's type list is the unconstrained one of Parameters.
 constexpr std::size_t unconstrained_types = 10;
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 std::string joined(const std::set<std::string>& items) {
     std::string out;

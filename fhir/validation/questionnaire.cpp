@@ -4,6 +4,7 @@
 // questionnaire puts them, answers have the item's type and one of its options, required items
 // are answered, and enableWhen (or an enableWhen expression extension) decides which items may
 // be answered. A Questionnaire's own enableWhen links must point at questions outside the item.
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 #include <algorithm>
@@ -17,18 +18,6 @@ using nlohmann::json;
 namespace {
 
 constexpr std::size_t max_nesting = 60;
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-const json* array_of(const json& object, const char* key) {
-    if (!object.is_object()) return nullptr;
-    auto found = object.find(key);
-    return found != object.end() && found->is_array() ? &*found : nullptr;
-}
 
 bool flag(const json& object, const char* key) {
     if (!object.is_object()) return false;

@@ -4,6 +4,7 @@
 #include "fhir/fhirpath/errors.hpp"
 #include "fhir/fhirpath/expression.hpp"
 #include "fhir/validation/conformance_resources.hpp"
+#include "fhir/validation/json_members.hpp"
 
 #include <algorithm>
 
@@ -13,12 +14,6 @@ using formats::Severity;
 using nlohmann::json;
 
 namespace {
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 std::vector<std::string> strings_of(const json& object, const char* key) {
     std::vector<std::string> out;

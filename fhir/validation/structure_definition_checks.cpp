@@ -4,6 +4,7 @@
 #include "fhir/fhirpath/errors.hpp"
 #include "fhir/fhirpath/expression.hpp"
 #include "fhir/validation/conformance_resources.hpp"
+#include "fhir/validation/json_members.hpp"
 
 #include <algorithm>
 #include <map>
@@ -18,12 +19,6 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* core_prefix = "http://hl7.org/fhir/StructureDefinition/";
-
-std::string text_of(const json& object, const char* key) {
-    if (!object.is_object()) return {};
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 const json* elements_of(const json& definition, const char* part) {
     auto found = definition.find(part);
