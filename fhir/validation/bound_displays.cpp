@@ -4,6 +4,7 @@
 // compose concepts' display and designations). A resource is walked by its base definition and
 // by each of its profiles, and a profile may bind where the base does not: so a wrong display is
 // decided once the whole document is walked (deferred), accepted when any walk's binding gives it.
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 namespace healthdoc::fhir::validation {
@@ -11,11 +12,6 @@ namespace healthdoc::fhir::validation {
 using nlohmann::json;
 
 namespace {
-
-std::string string_member(const json& object, const char* key) {
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 bool same_display(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
@@ -29,11 +25,11 @@ bool same_display(const std::string& a, const std::string& b) {
 // True when `concept_entry` (a contains or compose concept) gives `display` as its display or
 // one of its designations.
 bool gives_display(const json& concept_entry, const std::string& display) {
-    if (same_display(string_member(concept_entry, "display"), display)) return true;
+    if (same_display(text_of(concept_entry, "display"), display)) return true;
     if (auto designations = concept_entry.find("designation");
         designations != concept_entry.end() && designations->is_array())
         for (const auto& designation : *designations)
-            if (designation.is_object() && same_display(string_member(designation, "value"), display)) return true;
+            if (designation.is_object() && same_display(text_of(designation, "value"), display)) return true;
     return false;
 }
 
@@ -42,8 +38,7 @@ bool expansion_gives(const json& contains, const std::string& system, const std:
     if (!contains.is_array() || depth > 32) return false;
     for (const auto& entry : contains) {
         if (!entry.is_object()) continue;
-        if (string_member(entry, "code") == code && string_member(entry, "system") == system &&
-            gives_display(entry, display))
+        if (text_of(entry, "code") == code && text_of(entry, "system") == system && gives_display(entry, display))
             return true;
         if (auto nested = entry.find("contains");
             nested != entry.end() && expansion_gives(*nested, system, code, display, depth + 1))
@@ -63,10 +58,10 @@ bool value_set_gives(const json& value_set, const std::string& system, const std
     auto includes = compose->find("include");
     if (includes == compose->end() || !includes->is_array()) return false;
     for (const auto& include : *includes) {
-        if (!include.is_object() || string_member(include, "system") != system) continue;
+        if (!include.is_object() || text_of(include, "system") != system) continue;
         if (auto concepts = include.find("concept"); concepts != include.end() && concepts->is_array())
             for (const auto& concept_entry : *concepts)
-                if (concept_entry.is_object() && string_member(concept_entry, "code") == code &&
+                if (concept_entry.is_object() && text_of(concept_entry, "code") == code &&
                     gives_display(concept_entry, display))
                     return true;
     }
@@ -82,8 +77,8 @@ const json* bound_value_set(const Run& run, const CompiledProfile& profile, cons
         auto contained = profile.definition->find("contained");
         if (contained == profile.definition->end() || !contained->is_array()) return nullptr;
         for (const auto& resource : *contained)
-            if (resource.is_object() && string_member(resource, "resourceType") == "ValueSet" &&
-                string_member(resource, "id") == url.substr(1))
+            if (resource.is_object() && text_of(resource, "resourceType") == "ValueSet" &&
+                text_of(resource, "id") == url.substr(1))
                 return &resource;
         return nullptr;
     }

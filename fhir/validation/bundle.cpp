@@ -2,6 +2,7 @@
 // look-ups), the first-entry rules of documents and messages, and each Reference resolved in
 // the bundle or among the contained resources, its target checked against the element's
 // target profiles.
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 #include <algorithm>
@@ -12,11 +13,6 @@ using formats::Severity;
 using nlohmann::json;
 
 namespace {
-
-std::string string_member(const json& object, const char* key) {
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
 
 // "http://x/fhir/Patient/1" -> "http://x/fhir/" (the base a relative reference resolves against).
 std::string base_of(const std::string& full_url) {
@@ -64,7 +60,7 @@ const json* resolve_in_bundle(const BundleIndex& index, const std::string& refer
 void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
     auto index = std::make_unique<BundleIndex>();
     index->bundle = &bundle;
-    index->type = string_member(bundle, "type");
+    index->type = text_of(bundle, "type");
     auto entries = bundle.find("entry");
     if (entries != bundle.end() && entries->is_array()) {
         for (std::size_t i = 0; i < entries->size(); ++i) {
@@ -72,11 +68,11 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
             BundleIndex::Entry indexed;
             indexed.entry = &entry;
             if (entry.is_object()) {
-                indexed.full_url = string_member(entry, "fullUrl");
+                indexed.full_url = text_of(entry, "fullUrl");
                 if (auto resource = entry.find("resource"); resource != entry.end() && resource->is_object()) {
                     indexed.resource = &*resource;
-                    indexed.type = string_member(*resource, "resourceType");
-                    indexed.id = string_member(*resource, "id");
+                    indexed.type = text_of(*resource, "resourceType");
+                    indexed.id = text_of(*resource, "id");
                 }
             }
             index->entries.push_back(indexed);
@@ -109,7 +105,7 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
             }
             std::string version;
             if (auto meta = resource.find("meta"); meta != resource.end() && meta->is_object())
-                version = string_member(*meta, "versionId");
+                version = text_of(*meta, "versionId");
             if (!full_url.empty()) {
                 index->by_full_url.emplace(full_url, &resource);
                 index->full_url_of.emplace(&resource, full_url);
@@ -128,7 +124,7 @@ void check_bundle(Run& run, const json& bundle, ResourceFrame& frame) {
         auto first_type = [&]() -> std::string {
             if (entries->empty() || !(*entries)[0].is_object()) return {};
             auto r = (*entries)[0].find("resource");
-            return r != (*entries)[0].end() && r->is_object() ? string_member(*r, "resourceType") : std::string();
+            return r != (*entries)[0].end() && r->is_object() ? text_of(*r, "resourceType") : std::string();
         };
         if (index->type == "document" && first_type() != "Composition")
             run.report(Severity::error, "fhir.bundle.document-composition",
@@ -196,7 +192,7 @@ const json* resolve_like_instance(Run& run, const BundleIndex& index, const std:
         run.report(Severity::error, "fhir.reference.multiple-matches",
                    "Multiple matches in bundle for reference " + reference + ".", item.path, item.anchor);
     const json* match = index.entries[found->second.back()].resource;
-    const std::string actual = string_member(*match, "resourceType");
+    const std::string actual = text_of(*match, "resourceType");
     if (!named_type.empty() && actual != named_type)
         run.report(Severity::error, "fhir.reference.wrong-resource-type",
                    "Matching reference for reference " + reference + " has resourceType " + actual + ", not " +
@@ -240,7 +236,7 @@ void check_relative_format(Run& run, const std::string& reference, const Item& i
 
 void check_reference(Run& run, const ElementDef& element, const Item& item, const ResourceFrame& frame) {
     if (!item.value || !item.value->is_object()) return;
-    const std::string reference = string_member(*item.value, "reference");
+    const std::string reference = text_of(*item.value, "reference");
     if (reference.empty()) return;
     const json* target = nullptr;
     bool searched = false;
@@ -252,7 +248,7 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
         } else if (container) {
             if (auto contained = container->find("contained"); contained != container->end() && contained->is_array())
                 for (const auto& r : *contained)
-                    if (r.is_object() && string_member(r, "id") == reference.substr(1)) target = &r;
+                    if (r.is_object() && text_of(r, "id") == reference.substr(1)) target = &r;
         }
         if (!target) {
             run.report(Severity::error, "fhir.reference.contained-not-found",
@@ -280,7 +276,7 @@ void check_reference(Run& run, const ElementDef& element, const Item& item, cons
     // resource the published examples reference loosely, and the reference validator leaves
     // unresolved targets alone unless asked to fetch them.
     std::string actual;
-    if (target) actual = string_member(*target, "resourceType");
+    if (target) actual = text_of(*target, "resourceType");
     if (actual.empty()) return;
     check_target_profiles(run, allowed, *target, item, frame);
     for (const auto& url : allowed) {

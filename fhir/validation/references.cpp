@@ -2,6 +2,7 @@
 // validator's reference policy (CHECK_EXISTS, CHECK_EXISTS_AND_TYPE) and assumeValidRestReferences,
 // offline. Nothing is fetched: a target exists when the document holds it (a Bundle entry, a
 // contained resource, the resource of another parameter of the same Parameters).
+#include "fhir/validation/json_members.hpp"
 #include "fhir/validation/run.hpp"
 
 #include <algorithm>
@@ -14,11 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string string_member(const json& object, const char* key) {
-    auto found = object.find(key);
-    return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
 // The parameters of a Parameters and their parts, in document order, depth-bounded.
 const json* find_in_parameters(const json& parameters, const std::string& type_id, int depth) {
     auto list = parameters.find(depth == 0 ? "parameter" : "part");
@@ -26,8 +22,8 @@ const json* find_in_parameters(const json& parameters, const std::string& type_i
     for (const auto& parameter : *list) {
         if (!parameter.is_object()) continue;
         if (auto resource = parameter.find("resource"); resource != parameter.end() && resource->is_object()) {
-            const std::string type = string_member(*resource, "resourceType");
-            const std::string id = string_member(*resource, "id");
+            const std::string type = text_of(*resource, "resourceType");
+            const std::string id = text_of(*resource, "id");
             if (!type.empty() && !id.empty() && type + "/" + id == type_id) return &*resource;
         }
         if (const json* found = find_in_parameters(parameter, type_id, depth + 1)) return found;
@@ -79,7 +75,7 @@ std::vector<std::string> allowed_types(const Run& run, const ElementDef& element
 
 const json* resolve_in_parameters(const ResourceFrame& frame, const std::string& reference) {
     const json* outer = frame.bundle ? frame.bundle : frame.root;
-    if (!outer || !outer->is_object() || string_member(*outer, "resourceType") != "Parameters") return nullptr;
+    if (!outer || !outer->is_object() || text_of(*outer, "resourceType") != "Parameters") return nullptr;
     if (reference.empty() || reference[0] == '#' || reference.find(':') != std::string::npos) return nullptr;
     std::string type_id = reference.substr(0, reference.find("/_history/"));
     if (std::count(type_id.begin(), type_id.end(), '/') != 1) return nullptr;

@@ -6,6 +6,7 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,27 +17,8 @@ using nlohmann::json;
 
 namespace {
 
-std::shared_ptr<fhir::Definitions> core_with(const std::filesystem::path& packages, const std::vector<json>& extra) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    auto definitions = fhir::Definitions::load(options, setup);
-    for (const auto& resource : extra) definitions->add(resource);
-    return definitions;
-}
-
-formats::Diagnostics validate(const std::shared_ptr<fhir::Definitions>& definitions, const std::string& profile,
-                              const std::string& text) {
-    fhir::FhirValidationOptions options;
-    if (!profile.empty()) options.profiles = {profile};
-    fhir::FhirValidator validator(definitions, options);
-    formats::Diagnostics read;
-    auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
-    REQUIRE(document);
-    formats::Diagnostics found;
-    validator.validate(*document, "test.json", found);
-    return found;
-}
+using test::core_with;
+using test::validate;
 
 std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
                        formats::Severity at_least = formats::Severity::error) {

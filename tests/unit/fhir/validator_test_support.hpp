@@ -11,7 +11,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace healthdoc::test {
 
@@ -22,6 +24,14 @@ inline std::shared_ptr<fhir::Definitions> core(const std::filesystem::path& pack
     return fhir::Definitions::load(options, setup);
 }
 
+// The core definitions plus `extra` resources (profiles, value sets of a test).
+inline std::shared_ptr<fhir::Definitions> core_with(const std::filesystem::path& packages,
+                                                    const std::vector<nlohmann::json>& extra) {
+    auto definitions = core(packages);
+    for (const auto& resource : extra) definitions->add(resource);
+    return definitions;
+}
+
 inline formats::Diagnostics validate(const fhir::FhirValidator& validator, const std::string& text) {
     formats::Diagnostics read;
     auto document = fhir::read_fhir_json(formats::SourceText("test.json", text), read);
@@ -29,6 +39,15 @@ inline formats::Diagnostics validate(const fhir::FhirValidator& validator, const
     formats::Diagnostics found;
     validator.validate(*document, "test.json", found);
     return found;
+}
+
+// Validates JSON text against the definitions, and against `profile` too when not empty.
+inline formats::Diagnostics validate(const std::shared_ptr<fhir::Definitions>& definitions, const std::string& profile,
+                                     const std::string& text) {
+    fhir::FhirValidationOptions options;
+    if (!profile.empty()) options.profiles = {profile};
+    fhir::FhirValidator validator(definitions, options);
+    return validate(validator, text);
 }
 
 } // namespace healthdoc::test
