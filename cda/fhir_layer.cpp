@@ -75,7 +75,8 @@ std::unique_ptr<ValidationLayer> make_fhir_layer(const FhirLayerSettings& settin
     options.package_cache = settings.package_cache;
     options.implementation_guides = settings.implementation_guides;
     const bool required = settings.required || settings.package_cache || !settings.implementation_guides.empty() ||
-                          !settings.profiles.empty();
+                          !settings.profiles.empty() || settings.references != fhir::ReferenceChecking::found_targets ||
+                          settings.assume_valid_rest_references;
     if (!required && !fhir::find_package(options.core, options.package_cache))
         return std::make_unique<MissingDefinitionsLayer>(
             "the FHIR core package " + options.core + " is not in the package cache " +
@@ -87,6 +88,8 @@ std::unique_ptr<ValidationLayer> make_fhir_layer(const FhirLayerSettings& settin
     if (!definitions->packages().empty()) fhir::set_xml_element_order_source(definitions->packages().front().folder);
     fhir::FhirValidationOptions validation;
     validation.profiles = settings.profiles;
+    validation.references = settings.references;
+    validation.assume_valid_rest_references = settings.assume_valid_rest_references;
     return std::make_unique<FhirLayer>(std::move(definitions), std::move(validation));
 }
 

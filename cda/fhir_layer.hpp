@@ -14,9 +14,11 @@
 namespace healthdoc::cda {
 
 struct FhirLayerSettings {
-    std::optional<std::string> package_cache;       // --package-cache DIR
-    std::vector<std::string> implementation_guides; // --ig id#version, id, or .tgz
-    std::vector<std::string> profiles;              // --profile URL
+    std::optional<std::string> package_cache;                                    // --package-cache DIR
+    std::vector<std::string> implementation_guides;                              // --ig id#version, id, or .tgz
+    std::vector<std::string> profiles;                                           // --profile URL
+    fhir::ReferenceChecking references = fhir::ReferenceChecking::found_targets; // --references
+    bool assume_valid_rest_references = false;                                   // --assume-valid-rest-references
     // When nothing FHIR-specific was asked for and the core package is not installed, FHIR
     // inputs are checked for well-formedness only (one warning says so) instead of failing the
     // run: a CDA-only user needs no FHIR package.

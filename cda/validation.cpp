@@ -110,6 +110,8 @@ Validator::Validator(const ValidationSettings& settings, formats::Diagnostics& s
     fhir_settings.package_cache = settings.fhir_package_cache;
     fhir_settings.implementation_guides = settings.fhir_implementation_guides;
     fhir_settings.profiles = settings.fhir_profiles;
+    fhir_settings.references = settings.fhir_references;
+    fhir_settings.assume_valid_rest_references = settings.fhir_assume_valid_rest_references;
     if (auto layer = make_fhir_layer(fhir_settings, setup)) m_layers.push_back(std::move(layer));
 }
 

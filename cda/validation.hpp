@@ -5,6 +5,7 @@
 // once.
 #pragma once
 
+#include "fhir/validator.hpp"
 #include "formats/detect.hpp"
 #include "formats/diagnostic.hpp"
 #include "formats/input_files.hpp"
@@ -47,6 +48,10 @@ struct ValidationSettings {
     std::optional<std::string> fhir_package_cache;
     std::vector<std::string> fhir_implementation_guides;
     std::vector<std::string> fhir_profiles;
+    // References to resources the document does not hold (--references,
+    // --assume-valid-rest-references).
+    fhir::ReferenceChecking fhir_references = fhir::ReferenceChecking::found_targets;
+    bool fhir_assume_valid_rest_references = false;
 };
 
 // What a layer is given: the input's name, its detection and its parsed form (layers only

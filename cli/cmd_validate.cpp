@@ -23,6 +23,8 @@ struct ValidateOptions {
     std::string package_cache;
     std::vector<std::string> implementation_guides;
     std::vector<std::string> profiles;
+    std::string references = "found";
+    bool assume_valid_rest_references = false;
     std::size_t max_depth = formats::XmlLimits{}.max_depth;
     std::size_t max_megabytes = formats::XmlLimits{}.max_bytes / (1024 * 1024);
 };
@@ -42,6 +44,10 @@ int run_validate(const ValidateOptions& options, const GlobalOptions& global) {
     if (!options.package_cache.empty()) settings.fhir_package_cache = options.package_cache;
     settings.fhir_implementation_guides = options.implementation_guides;
     settings.fhir_profiles = options.profiles;
+    settings.fhir_references = options.references == "exists"            ? fhir::ReferenceChecking::exists
+                               : options.references == "exists-and-type" ? fhir::ReferenceChecking::exists_and_type
+                                                                         : fhir::ReferenceChecking::found_targets;
+    settings.fhir_assume_valid_rest_references = options.assume_valid_rest_references;
     settings.limits.max_depth = options.max_depth;
     settings.limits.max_bytes = options.max_megabytes * 1024 * 1024;
 
@@ -100,6 +106,16 @@ void setup_validate(CLI::App& app, CommandContext& context) {
                         "cache, or a package .tgz (repeatable)");
     command->add_option("--profile", options->profiles,
                         "Also validate every FHIR resource against this profile (canonical URL; repeatable)");
+    command
+        ->add_option("--references", options->references,
+                     "FHIR references to resources the document does not hold (nothing is fetched): found (only "
+                     "the targets found are checked), exists (such a reference is an error), exists-and-type (and "
+                     "the type a RESTful URL names must be allowed)")
+        ->check(CLI::IsMember({"found", "exists", "exists-and-type"}))
+        ->capture_default_str();
+    command->add_flag("--assume-valid-rest-references", options->assume_valid_rest_references,
+                      "Take RESTful FHIR references ([base/]Type/id) to exist on their server; the type they name "
+                      "is still checked");
     command->add_option("--max-depth", options->max_depth, "Deepest XML element nesting accepted")
         ->capture_default_str();
     command->add_option("--max-size", options->max_megabytes, "Largest input accepted, in MiB")->capture_default_str();

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <string>
 
 using healthdoc::test::read_file;
@@ -162,5 +163,51 @@ TEST_CASE("cli::validate_fhir_hostile_inputs") {
     }
     SUBCASE("not a resource type") {
         check("type.json", R"({"resourceType":"NoSuchResource","id":"x"})", "fhir.structure.resource-type");
+    }
+}
+
+TEST_CASE("cli::validate_fhir_reference_policies") {
+    auto packages = REQUIRE_SHARED(k_packages);
+    if (!packages) return;
+    const std::string cache = packages->string();
+    TempDir dir;
+    // One reference to nothing the document holds, one RESTful URL naming a type the element does not allow.
+    write_file(dir / "refs.json", R"({"resourceType":"Patient","id":"p","text":{"status":"generated",
+        "div":"<div xmlns=\"http://www.w3.org/1999/xhtml\">p</div>"},
+        "generalPractitioner":[{"reference":"Practitioner/nobody"}],
+        "managingOrganization":{"reference":"http://hospital.example.fr/fhir/Patient/x"}})");
+    auto validate = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"validate", "--format", "json", "--package-cache", cache};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back((dir / "refs.json").string());
+        return run_healthdoc(args, "", {k_no_rules});
+    };
+    auto count = [](const nlohmann::json& diagnostics, const std::string& rule) {
+        return std::count_if(diagnostics.begin(), diagnostics.end(), [&](const auto& d) { return d["rule"] == rule; });
+    };
+
+    SUBCASE("by default only the targets found are checked: nothing is fetched, nothing is an error") {
+        auto r = validate({});
+        CHECK(r.exit_code == 0);
+    }
+    SUBCASE("--references exists: each reference to nothing in the document is an error") {
+        auto r = validate({"--references", "exists"});
+        CHECK(r.exit_code == 1);
+        auto diagnostics = findings(r.out);
+        INFO(diagnostics.dump(1));
+        CHECK(count(diagnostics, "fhir.reference.not-found") == 2);
+        CHECK(count(diagnostics, "fhir.reference.wrong-target") == 0);
+    }
+    SUBCASE("--references exists-and-type --assume-valid-rest-references: only the wrong type is left") {
+        auto r = validate({"--references", "exists-and-type", "--assume-valid-rest-references"});
+        CHECK(r.exit_code == 1);
+        auto diagnostics = findings(r.out);
+        INFO(diagnostics.dump(1));
+        CHECK(count(diagnostics, "fhir.reference.not-found") == 0);
+        CHECK(count(diagnostics, "fhir.reference.wrong-target") == 1);
+    }
+    SUBCASE("an unknown policy is a usage error") {
+        auto r = validate({"--references", "fetch"});
+        CHECK(r.exit_code == 2);
     }
 }
