@@ -4,59 +4,35 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <algorithm>
 
 using namespace healthdoc;
 
-namespace {
-
-std::shared_ptr<fhir::Definitions> core_definitions(const std::filesystem::path& packages) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    return fhir::Definitions::load(options, setup);
-}
-
-formats::Diagnostics validate_text(const fhir::FhirValidator& validator, const std::string& text) {
-    formats::Diagnostics read;
-    auto document = fhir::read_fhir_json(formats::SourceText("bundle.json", text), read);
-    REQUIRE(document);
-    formats::Diagnostics found;
-    validator.validate(*document, "bundle.json", found);
-    return found;
-}
-
-std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
-                       formats::Severity severity = formats::Severity::error) {
-    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
-        return d.rule == rule && d.severity == severity;
-    }));
-}
-
-} // namespace
+using test::count_rule;
 
 TEST_CASE("fhir validator bundles: fullUrl, references and document reachability") {
     auto packages = REQUIRE_SHARED("reference/fhir/packages");
     if (!packages) return;
-    fhir::FhirValidator validator(core_definitions(*packages));
+    fhir::FhirValidator validator(test::core(*packages));
 
     SUBCASE("a RESTful fullUrl must end with the resource's type and id") {
-        auto found = validate_text(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
+        auto found = test::validate(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
             {"fullUrl":"http://acme.com/Patient/pat1","resource":{"resourceType":"Organization","id":"o1"}},
             {"fullUrl":"http://acme.com/Organization/o2","resource":{"resourceType":"Organization"}},
             {"fullUrl":"http://acme.com/Organization/o3","resource":{"resourceType":"Organization","id":"o3"}}]})");
         CHECK(count_rule(found, "fhir.bundle.full-url-id") == 2);
     }
     SUBCASE("a relative reference from a urn: entry matching another resource type") {
-        auto found = validate_text(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
+        auto found = test::validate(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
             {"fullUrl":"urn:uuid:54fc3e09-e279-4b74-a8ff-2649ec968642","resource":{"resourceType":"Patient",
               "generalPractitioner":[{"reference":"Practitioner/5d9588d8-3cd6-4b32-8fb7-ad13694e069d"}]}},
             {"fullUrl":"urn:uuid:5d9588d8-3cd6-4b32-8fb7-ad13694e069d","resource":{"resourceType":"Organization"}}]})");
         CHECK(count_rule(found, "fhir.reference.wrong-resource-type") == 1);
     }
     SUBCASE("versions: an unversioned reference to two versions is ambiguous") {
-        auto found = validate_text(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
+        auto found = test::validate(validator, R"({"resourceType":"Bundle","type":"collection","entry":[
             {"fullUrl":"http://x.org/Patient/p","resource":{"resourceType":"Patient","id":"p",
               "link":[{"type":"seealso","other":{"reference":"Patient/q"}}]}},
             {"fullUrl":"http://x.org/Patient/q","resource":{"resourceType":"Patient","id":"q","meta":{"versionId":"1"}}},
@@ -66,7 +42,7 @@ TEST_CASE("fhir validator bundles: fullUrl, references and document reachability
         CHECK(count_rule(found, "fhir.reference.multiple-matches") == 1);
     }
     SUBCASE("document: relative references resolve only against the Composition's RESTful fullUrl") {
-        auto found = validate_text(validator, R"({"resourceType":"Bundle","type":"document","entry":[
+        auto found = test::validate(validator, R"({"resourceType":"Bundle","type":"document","entry":[
             {"fullUrl":"urn:uuid:10a67a86-a9ec-427e-ba3f-f042cef21733","resource":{"resourceType":"Composition",
               "status":"final","type":{"text":"x"},"date":"2020-01-01","title":"t",
               "author":[{"reference":"Organization/666"}]}},
@@ -75,7 +51,7 @@ TEST_CASE("fhir validator bundles: fullUrl, references and document reachability
         CHECK(count_rule(found, "fhir.bundle.unreachable-entry") == 1);
     }
     SUBCASE("document: entries linked from the Composition are reachable") {
-        auto found = validate_text(validator, R"({"resourceType":"Bundle","type":"document","entry":[
+        auto found = test::validate(validator, R"({"resourceType":"Bundle","type":"document","entry":[
             {"fullUrl":"http://x.org/Composition/c","resource":{"resourceType":"Composition","id":"c",
               "status":"final","type":{"text":"x"},"date":"2020-01-01","title":"t",
               "author":[{"reference":"Organization/o"}]}},
@@ -91,11 +67,11 @@ TEST_CASE("fhir validator bundles: fullUrl, references and document reachability
 TEST_CASE("fhir validator bundles: contained resources must be referenced (dom-3)") {
     auto packages = REQUIRE_SHARED("reference/fhir/packages");
     if (!packages) return;
-    fhir::FhirValidator validator(core_definitions(*packages));
-    auto unreferenced = validate_text(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
+    fhir::FhirValidator validator(test::core(*packages));
+    auto unreferenced = test::validate(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
         "contained":[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Person"}]}]})");
     CHECK(count_rule(unreferenced, "fhir.reference.contained-unreferenced") == 1);
-    auto referenced = validate_text(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
+    auto referenced = test::validate(validator, R"({"resourceType":"Condition","subject":{"reference":"Patient/p"},
         "asserter":{"reference":"#pr"},
         "contained":[{"resourceType":"Practitioner","id":"pr","name":[{"family":"Person"}]}]})");
     CHECK(count_rule(referenced, "fhir.reference.contained-unreferenced") == 0);

@@ -18,16 +18,10 @@ using namespace healthdoc;
 
 namespace {
 
+using test::count_rule;
+
 using test::core;
 using test::validate;
-
-std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
-                       formats::Severity severity = formats::Severity::error) {
-    std::size_t n = 0;
-    for (const auto& d : found.items())
-        if (d.rule == rule && d.severity == severity) ++n;
-    return n;
-}
 
 std::size_t conformance_errors(const formats::Diagnostics& found) {
     std::size_t n = 0;

@@ -5,6 +5,7 @@
 #include "fhir/validator.hpp"
 #include "formats/source_text.hpp"
 #include "tests/support/test_support.hpp"
+#include "tests/unit/fhir/validator_test_support.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -15,13 +16,6 @@
 using namespace healthdoc;
 
 namespace {
-
-std::shared_ptr<fhir::Definitions> core_definitions(const std::filesystem::path& packages) {
-    fhir::DefinitionsOptions options;
-    options.package_cache = packages.string();
-    formats::Diagnostics setup;
-    return fhir::Definitions::load(options, setup);
-}
 
 // Examples that break a cardinality of R4 as published (the reference validator reports them
 // too). Three more have a narrative div of whitespace only (txt-2): a warning, as the reference
@@ -41,7 +35,7 @@ TEST_CASE("fhir validator: every shared R4 example validates with zero errors") 
     auto examples = REQUIRE_SHARED("reference/fhir/r4-examples");
     auto packages = REQUIRE_SHARED("reference/fhir/packages");
     if (!examples || !packages) return;
-    auto definitions = core_definitions(*packages);
+    auto definitions = test::core(*packages);
     fhir::FhirValidator validator(definitions);
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(*examples))

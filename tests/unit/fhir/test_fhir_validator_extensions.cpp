@@ -15,15 +15,10 @@ using namespace healthdoc;
 
 namespace {
 
+using test::count_rule;
+
 using test::core;
 using test::validate;
-
-std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
-                       formats::Severity severity = formats::Severity::error) {
-    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
-        return d.rule == rule && d.severity == severity;
-    }));
-}
 
 std::size_t errors(const formats::Diagnostics& found) {
     return found.count(formats::Severity::error) + found.count(formats::Severity::fatal);

@@ -17,15 +17,10 @@ using nlohmann::json;
 
 namespace {
 
+using test::count_at_least;
+
 using test::core_with;
 using test::validate;
-
-std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
-                       formats::Severity at_least = formats::Severity::error) {
-    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
-        return d.rule == rule && d.severity >= at_least;
-    }));
-}
 
 json profile(const std::string& id, const std::string& type, const json& elements) {
     return json{{"resourceType", "StructureDefinition"},
@@ -70,25 +65,25 @@ TEST_CASE("fhir validator profile extras: narrative-language-control") {
     const std::string base = "http://example.org/StructureDefinition/";
     SUBCASE("_no: language sections are prohibited") {
         auto bad = validate(definitions, base + "lang-no", patient_with_sections(k_two_sections));
-        CHECK(count_rule(bad, "fhir.narrative.language-sections-prohibited") == 1);
+        CHECK(count_at_least(bad, "fhir.narrative.language-sections-prohibited") == 1);
         auto good = validate(definitions, base + "lang-no", patient_with_sections(k_no_sections));
-        CHECK(count_rule(good, "fhir.narrative.language-sections-prohibited") == 0);
+        CHECK(count_at_least(good, "fhir.narrative.language-sections-prohibited") == 0);
     }
     SUBCASE("_yes: some language section is required") {
         auto bad = validate(definitions, base + "lang-yes", patient_with_sections(k_no_sections));
-        CHECK(count_rule(bad, "fhir.narrative.language-sections-required") == 1);
+        CHECK(count_at_least(bad, "fhir.narrative.language-sections-required") == 1);
         auto good = validate(definitions, base + "lang-yes", patient_with_sections(k_two_sections));
-        CHECK(count_rule(good, "fhir.narrative.language-sections-required") == 0);
+        CHECK(count_at_least(good, "fhir.narrative.language-sections-required") == 0);
     }
     SUBCASE("_resource and a language code: a section in that language is required") {
         auto missing = validate(definitions, base + "lang-resource", patient_with_sections(k_two_sections));
-        CHECK(count_rule(missing, "fhir.narrative.language-section-missing") == 1);
+        CHECK(count_at_least(missing, "fhir.narrative.language-section-missing") == 1);
         auto present = validate(definitions, base + "lang-de", patient_with_sections(k_two_sections));
-        CHECK(count_rule(present, "fhir.narrative.language-section-missing") == 0);
+        CHECK(count_at_least(present, "fhir.narrative.language-section-missing") == 0);
     }
     SUBCASE("without the profile, sections are not checked") {
         auto plain = validate(definitions, "", patient_with_sections(k_two_sections));
-        CHECK(count_rule(plain, "fhir.narrative.language-sections-prohibited") == 0);
+        CHECK(count_at_least(plain, "fhir.narrative.language-sections-prohibited") == 0);
     }
 }
 
@@ -115,11 +110,12 @@ TEST_CASE("fhir validator profile extras: mustHaveValue and valueAlternatives") 
     const std::string only_other =
         R"({"resourceType":"Patient","_active":{"extension":[{"url":"http://example.org/x","valueCode":"y"}]}})";
     const std::string with_value = R"({"resourceType":"Patient","active":true})";
-    CHECK(count_rule(validate(definitions, base + "must-value", only_absent), "fhir.profile.must-have-value") == 1);
-    CHECK(count_rule(validate(definitions, base + "must-value", with_value), "fhir.profile.must-have-value") == 0);
-    CHECK(count_rule(validate(definitions, base + "alternatives", only_absent), "fhir.profile.value-alternatives") ==
-          0);
-    CHECK(count_rule(validate(definitions, base + "alternatives", only_other), "fhir.profile.value-alternatives") == 1);
+    CHECK(count_at_least(validate(definitions, base + "must-value", only_absent), "fhir.profile.must-have-value") == 1);
+    CHECK(count_at_least(validate(definitions, base + "must-value", with_value), "fhir.profile.must-have-value") == 0);
+    CHECK(count_at_least(validate(definitions, base + "alternatives", only_absent),
+                         "fhir.profile.value-alternatives") == 0);
+    CHECK(count_at_least(validate(definitions, base + "alternatives", only_other), "fhir.profile.value-alternatives") ==
+          1);
 }
 
 TEST_CASE("fhir validator profile extras: additional bindings") {
@@ -154,15 +150,15 @@ TEST_CASE("fhir validator profile extras: additional bindings") {
                code + R"("}]}})";
     };
     const std::string base = "http://example.org/StructureDefinition/";
-    CHECK(count_rule(validate(definitions, base + "extra-required", observation("100066-0")),
-                     "fhir.binding.additional-required") == 1);
-    CHECK(count_rule(validate(definitions, base + "extra-required", observation("100065-2")),
-                     "fhir.binding.additional-required") == 0);
-    CHECK(count_rule(validate(definitions, base + "extra-extensible", observation("100066-0")),
-                     "fhir.binding.additional-extensible", formats::Severity::warning) == 1);
+    CHECK(count_at_least(validate(definitions, base + "extra-required", observation("100066-0")),
+                         "fhir.binding.additional-required") == 1);
+    CHECK(count_at_least(validate(definitions, base + "extra-required", observation("100065-2")),
+                         "fhir.binding.additional-required") == 0);
+    CHECK(count_at_least(validate(definitions, base + "extra-extensible", observation("100066-0")),
+                         "fhir.binding.additional-extensible", formats::Severity::warning) == 1);
     auto preferred = validate(definitions, base + "extra-preferred", observation("100066-0"));
-    CHECK(count_rule(preferred, "fhir.binding.additional-required") == 0);
-    CHECK(count_rule(preferred, "fhir.binding.additional-extensible", formats::Severity::warning) == 0);
+    CHECK(count_at_least(preferred, "fhir.binding.additional-required") == 0);
+    CHECK(count_at_least(preferred, "fhir.binding.additional-extensible", formats::Severity::warning) == 0);
 }
 
 // Skipped until validate_resource calls add_implied_profiles (walker.cpp): the rule makes the R4
@@ -179,7 +175,7 @@ TEST_CASE("fhir validator profile extras: an Observation with a vital sign code 
         "subject":{"reference":"Patient/p"},"effectiveDateTime":"2020-06-30",
         "valueQuantity":{"value":36.5,"unit":"Cel","system":"http://unitsofmeasure.org","code":"Cel"}})";
     auto without_loinc = validate(definitions, "", snomed_temperature);
-    CHECK(count_rule(without_loinc, "fhir.profile.vital-signs", formats::Severity::information) == 1);
+    CHECK(count_at_least(without_loinc, "fhir.profile.vital-signs", formats::Severity::information) == 1);
     // bodytemp requires the LOINC code 8310-5 besides any other code.
     CHECK(without_loinc.count(formats::Severity::error) >= 1);
     std::string with_loinc = snomed_temperature;
@@ -189,7 +185,7 @@ TEST_CASE("fhir validator profile extras: an Observation with a vital sign code 
     CHECK(valid.count(formats::Severity::error) == 0);
     auto other = validate(definitions, "", R"({"resourceType":"Observation","status":"final",
         "code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]}})");
-    CHECK(count_rule(other, "fhir.profile.vital-signs", formats::Severity::information) == 0);
+    CHECK(count_at_least(other, "fhir.profile.vital-signs", formats::Severity::information) == 0);
     CHECK(other.count(formats::Severity::error) == 0);
 }
 
@@ -214,11 +210,11 @@ TEST_CASE("fhir validator profile extras: a reference target in the bundle must 
                patient + "}]}";
     };
     auto bad = validate(definitions, "", bundle(R"({"resourceType":"Patient","id":"p"})"));
-    CHECK(count_rule(bad, "fhir.reference.target-profile") == 1);
+    CHECK(count_at_least(bad, "fhir.reference.target-profile") == 1);
     auto good =
         validate(definitions, "",
                  bundle(R"({"resourceType":"Patient","id":"p","identifier":[{"system":"urn:x","value":"1"}]})"));
-    CHECK(count_rule(good, "fhir.reference.target-profile") == 0);
+    CHECK(count_at_least(good, "fhir.reference.target-profile") == 0);
 }
 
 TEST_CASE("fhir validator profile extras: aggregation modes of a reference in a bundle") {
@@ -243,12 +239,12 @@ TEST_CASE("fhir validator profile extras: aggregation modes of a reference in a 
                id + R"("]},"status":"final","code":{"text":"x"},"subject":{"reference":")" + reference + R"("}}},
             {"fullUrl":"http://example.org/fhir/Patient/p","resource":{"resourceType":"Patient","id":"p"}}]})";
     };
-    CHECK(count_rule(validate(definitions, "", bundle("subject-bundled", "Patient/p")), "fhir.reference.aggregation") ==
-          0);
-    CHECK(count_rule(validate(definitions, "", bundle("subject-bundled", "Patient/elsewhere")),
-                     "fhir.reference.aggregation") == 1);
-    CHECK(count_rule(validate(definitions, "", bundle("subject-referenced", "Patient/elsewhere")),
-                     "fhir.reference.aggregation") == 0);
-    CHECK(count_rule(validate(definitions, "", bundle("subject-contained", "Patient/p")),
-                     "fhir.reference.aggregation") == 1);
+    CHECK(count_at_least(validate(definitions, "", bundle("subject-bundled", "Patient/p")),
+                         "fhir.reference.aggregation") == 0);
+    CHECK(count_at_least(validate(definitions, "", bundle("subject-bundled", "Patient/elsewhere")),
+                         "fhir.reference.aggregation") == 1);
+    CHECK(count_at_least(validate(definitions, "", bundle("subject-referenced", "Patient/elsewhere")),
+                         "fhir.reference.aggregation") == 0);
+    CHECK(count_at_least(validate(definitions, "", bundle("subject-contained", "Patient/p")),
+                         "fhir.reference.aggregation") == 1);
 }

@@ -9,6 +9,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -48,6 +49,22 @@ inline formats::Diagnostics validate(const std::shared_ptr<fhir::Definitions>& d
     if (!profile.empty()) options.profiles = {profile};
     fhir::FhirValidator validator(definitions, options);
     return validate(validator, text);
+}
+
+// How many findings of `rule` have exactly `severity`.
+inline std::size_t count_rule(const formats::Diagnostics& found, const std::string& rule,
+                              formats::Severity severity = formats::Severity::error) {
+    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
+        return d.rule == rule && d.severity == severity;
+    }));
+}
+
+// How many findings of `rule` have `at_least` or a graver severity.
+inline std::size_t count_at_least(const formats::Diagnostics& found, const std::string& rule,
+                                  formats::Severity at_least = formats::Severity::error) {
+    return static_cast<std::size_t>(std::count_if(found.items().begin(), found.items().end(), [&](const auto& d) {
+        return d.rule == rule && d.severity >= at_least;
+    }));
 }
 
 } // namespace healthdoc::test
